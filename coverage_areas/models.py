@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class PlanningAreaQuerySet(models.QuerySet):
+    def top_level(self) -> PlanningAreaQuerySet:
+        return self.filter(parent__isnull=True)
+
+
+class PlanningArea(models.Model):
+    """A planning area (planlægningsområde): a municipality, a Copenhagen district, or a
+    sub-area of one of them (Brøndby Strand within Brøndby)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_areas",
+    )
+    municipality = models.CharField(_("municipality"), max_length=100)
+
+    history = HistoricalRecords()
+    objects = PlanningAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("planning area")
+        verbose_name_plural = _("planning areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="planning_area_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def lineage(self) -> list[PlanningArea]:
+        """The area and the areas it is part of: a designation of any of them covers it."""
+        areas: list[PlanningArea] = []
+        area: PlanningArea | None = self
+        while area is not None and area not in areas:
+            areas.append(area)
+            area = area.parent
+        return areas
+
+
+class DesignationKind(models.TextChoices):
+    REGIONAL = "regional", _("regional")
+    NATIONAL = "national", _("national")
+
+
+class DesignationRoundQuerySet(models.QuerySet):
+    def regional(self) -> DesignationRoundQuerySet:
+        return self.filter(kind=DesignationKind.REGIONAL)
+
+    def national(self) -> DesignationRoundQuerySet:
+        return self.filter(kind=DesignationKind.NATIONAL)
+
+    def decided(self) -> DesignationRoundQuerySet:
+        return self.filter(status=DesignationRound.Status.DECIDED)
+
+    def in_force_on(self, on: dt.date) -> DesignationRoundQuerySet:
+        # A round applies from its decision (never before 1 January of its first year) to
+        # 31 December of its last year; an announced round applies nowhere yet.
+        return self.decided().filter(
+            first_year__lte=on.year, last_year__gte=on.year, decision_date__lte=on
+        )
+
+
+class DesignationRound(models.Model):
+    """One designation of coverage-threatened areas: regional for one year (under the practice
+    plan), national for a collective-agreement period such as 2021-2024."""
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("announced")
+        DECIDED = "decided", _("decided")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DesignationKind.choices)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ANNOUNCED
+    )
+    decision_date = models.DateField(
+        _("decision date"),
+        null=True,
+        blank=True,
+        help_text=_("The date it was decided, or for an announced round the planned date."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    areas = models.ManyToManyField(
+        PlanningArea, through="Designation", related_name="designation_rounds"
+    )
+
+    history = HistoricalRecords()
+    objects = DesignationRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-first_year"]
+        verbose_name = _("designation round")
+        verbose_name_plural = _("designation rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "first_year"], name="one_round_per_kind_start"),
+            models.CheckConstraint(
+                condition=Q(first_year__lte=models.F("last_year")), name="round_years_in_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="regional") | Q(first_year=models.F("last_year")),
+                name="regional_round_is_one_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="decided") | Q(decision_date__isnull=False),
+                name="decided_round_has_decision_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"
+
+    @property
+    def period(self) -> str:
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}-{self.last_year}"
+
+    @property
+    def valid_from(self) -> dt.date | None:
+        if self.status != self.Status.DECIDED or self.decision_date is None:
+            return None
+        return max(dt.date(self.first_year, 1, 1), self.decision_date)
+
+    @property
+    def valid_to(self) -> dt.date:
+        return dt.date(self.last_year, 12, 31)
+
+
+class DesignationQuerySet(models.QuerySet):
+    def in_force_on(self, on: dt.date) -> DesignationQuerySet:
+        rounds = DesignationRound.objects.in_force_on(on)
+        return self.filter(round__in=rounds).select_related("round", "area")
+
+    def covering(self, area: PlanningArea, on: dt.date) -> DesignationQuerySet:
+        """Designations that apply to the area on the date: its own and its parents', never
+        its sub-areas' (Brøndby's regional designation covers Brøndby Strand, not upwards)."""
+        return self.in_force_on(on).filter(area__in=area.lineage())
+
+
+class Designation(models.Model):
+    """An area designated coverage-threatened (lægedækningstruet) in a round."""
+
+    round = models.ForeignKey(
+        DesignationRound,
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        related_name="designations",
+    )
+    area = models.ForeignKey(
+        PlanningArea, verbose_name=_("area"), on_delete=models.PROTECT, related_name="designations"
+    )
+
+    history = HistoricalRecords()
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "area__name"]
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "area"], name="area_once_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} ({self.round})"
+
+
+class BenefitQuerySet(models.QuerySet):
+    def for_kind(self, kind: str) -> BenefitQuerySet:
+        return self.filter(kind__in=[kind, Benefit.Scope.ALL])
+
+
+class Benefit(models.Model):
+    """What a doctor gets in a coverage-threatened area of a kind."""
+
+    class Scope(models.TextChoices):
+        REGIONAL = "regional", _("regional coverage-threatened areas")
+        NATIONAL = "national", _("national coverage-threatened areas")
+        ALL = "all", _("all coverage-threatened areas")
+
+    kind = models.CharField(_("applies in"), max_length=10, choices=Scope.choices)
+    text_da = models.TextField(_("text (Danish)"))
+    text_en = models.TextField(_("text (English)"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+    objects = BenefitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "text_da"], name="benefit_text_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text_da
+
+    def text_for(self, language: str) -> str:
+        return self.text_en if language.startswith("en") else self.text_da

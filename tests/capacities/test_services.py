@@ -1,0 +1,261 @@
+"""The life cycle, table-driven: every allowed transition and every refused one."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from capacities import services
+from capacities.models import Action, Capacity, Status, Transition
+from capacities.services import ConflictError, TransitionError
+from tests import factories
+
+ON = dt.date(2024, 6, 1)
+
+
+def _call(action: str, capacity: Capacity, by, **extra):
+    """Call the service for an action with valid data for it."""
+    calls = {
+        Action.RETURN: lambda: services.return_capacity(
+            capacity, by=by, on=ON, reason=Capacity.ReturnReason.RELOCATION, note="Flytter"
+        ),
+        Action.SCHEDULE_DECISION: lambda: services.schedule_decision(
+            capacity, by=by, on=ON, meeting=factories.meeting(), reason="Sat på dagsordenen"
+        ),
+        Action.DECIDE_TO_POST: lambda: services.decide_to_post(
+            capacity, by=by, on=ON, reason="Udvalget besluttede opslag"
+        ),
+        Action.POST: lambda: services.post_capacity(
+            capacity, by=by, on=ON, application_deadline=dt.date(2024, 7, 1), remark="Se opslag"
+        ),
+        Action.WITHDRAW_POSTING: lambda: services.withdraw_posting(
+            capacity, by=by, on=ON, reason="Ingen egnede ansøgere"
+        ),
+        Action.GRANT: lambda: services.grant_capacity(
+            capacity, by=by, on=ON, grantee="Peter Lund", establishment_deadline=dt.date(2025, 2, 1)
+        ),
+        Action.LAPSE_GRANT: lambda: services.lapse_grant(
+            capacity, by=by, on=ON, reason="Ansøger trak sig", **extra
+        ),
+        Action.ESTABLISH: lambda: services.establish_capacity(capacity, by=by, on=ON),
+        Action.REDISTRIBUTE: lambda: services.redistribute_capacity(
+            capacity, by=by, on=ON, to_area=factories.area("Ishøj"), reason="Større behov"
+        ),
+        Action.ALLOCATE: lambda: services.allocate_pool_capacity(
+            capacity, by=by, on=ON, area=factories.area("Herlev"), reason="Over 75% lukket"
+        ),
+    }
+    return calls[action]()
+
+
+ALLOWED = [
+    (Status.ACTIVE, Action.RETURN, {}, Status.AWAITING_DECISION),
+    (Status.AWAITING_DECISION, Action.SCHEDULE_DECISION, {}, Status.AWAITING_DECISION),
+    (Status.AWAITING_DECISION, Action.DECIDE_TO_POST, {}, Status.AWAITING_POSTING),
+    (Status.AWAITING_DECISION, Action.POST, {}, Status.POSTED),
+    (Status.AWAITING_POSTING, Action.POST, {}, Status.POSTED),
+    (Status.POSTED, Action.WITHDRAW_POSTING, {}, Status.AWAITING_DECISION),
+    (Status.POSTED, Action.GRANT, {}, Status.GRANTED),
+    (Status.GRANTED, Action.LAPSE_GRANT, {}, Status.AWAITING_DECISION),
+    (Status.GRANTED, Action.LAPSE_GRANT, {"to_status": Status.POSTED}, Status.POSTED),
+    (Status.GRANTED, Action.ESTABLISH, {}, Status.ACTIVE),
+    (Status.AWAITING_DECISION, Action.REDISTRIBUTE, {}, Status.AWAITING_DECISION),
+    (Status.POOL_RESERVE, Action.ALLOCATE, {}, Status.AWAITING_POSTING),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "action", "extra", "end"), ALLOWED)
+def test_allowed_transition_changes_status_and_records_who_when_why(
+    start, action, extra, end, editor
+):
+    capacity = factories.capacity(start)
+    version = capacity.version
+    history_before = capacity.history.count()
+
+    _call(action, capacity, editor, **extra)
+
+    capacity.refresh_from_db()
+    assert capacity.status == end
+    assert capacity.version == version + 1
+    step = capacity.transitions.latest("id")
+    assert (step.action, step.from_status, step.status) == (action, start, end)
+    assert step.effective_date == ON
+    assert step.recorded_by == editor
+    assert capacity.history.count() == history_before + 1
+    latest = capacity.history.latest()
+    assert latest.history_user == editor
+    assert str(Action(action).label) in latest.history_change_reason
+
+
+REFUSED = [
+    (start, action)
+    for action, (sources, _targets) in services.TRANSITIONS.items()
+    for start in Status.values
+    if start not in sources
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "action"), REFUSED)
+def test_impossible_transition_is_refused_and_changes_nothing(start, action, editor):
+    capacity = factories.capacity(start)
+    before = (capacity.status, capacity.version, capacity.area_id)
+    transitions, history = capacity.transitions.count(), capacity.history.count()
+
+    with pytest.raises(TransitionError) as refused:
+        _call(action, capacity, editor)
+
+    assert "cannot be" in str(refused.value) or "kan ikke" in str(refused.value)
+    capacity.refresh_from_db()
+    assert (capacity.status, capacity.version, capacity.area_id) == before
+    assert capacity.transitions.count() == transitions
+    assert capacity.history.count() == history
+
+
+def test_refused_pairs_cover_every_status_and_action():
+    # The table above is derived from the transition table; this keeps it from going empty.
+    assert len(REFUSED) == len(Status.values) * len(services.TRANSITIONS) - sum(
+        len(sources) for sources, _ in services.TRANSITIONS.values()
+    )
+    assert len(REFUSED) > 40
+
+
+def test_transition_error_is_a_validation_error():
+    assert issubclass(TransitionError, ValidationError)
+
+
+@pytest.mark.django_db
+def test_grant_refuses_deadline_before_grant_date(editor):
+    capacity = factories.capacity(Status.POSTED)
+    with pytest.raises(TransitionError):
+        services.grant_capacity(
+            capacity,
+            by=editor,
+            on=ON,
+            grantee="Peter Lund",
+            establishment_deadline=dt.date(2024, 5, 1),
+        )
+    capacity.refresh_from_db()
+    assert capacity.status == Status.POSTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("grantee", ["", "   "])
+def test_grant_refuses_missing_grantee(editor, grantee):
+    capacity = factories.capacity(Status.POSTED)
+    with pytest.raises(TransitionError):
+        services.grant_capacity(
+            capacity, by=editor, on=ON, grantee=grantee, establishment_deadline=dt.date(2025, 1, 1)
+        )
+    assert Capacity.objects.get(pk=capacity.pk).status == Status.POSTED
+
+
+@pytest.mark.django_db
+def test_post_refuses_application_deadline_before_posting(editor):
+    capacity = factories.capacity(Status.AWAITING_POSTING)
+    with pytest.raises(TransitionError):
+        services.post_capacity(capacity, by=editor, on=ON, application_deadline=dt.date(2024, 5, 1))
+    assert Capacity.objects.get(pk=capacity.pk).status == Status.AWAITING_POSTING
+
+
+@pytest.mark.django_db
+def test_post_without_deadline_means_rolling_assessment(editor):
+    capacity = factories.capacity(Status.AWAITING_POSTING)
+    services.post_capacity(capacity, by=editor, on=ON)
+    assert capacity.status == Status.POSTED
+    assert capacity.application_deadline is None
+    assert capacity.posted_on == ON
+
+
+@pytest.mark.django_db
+def test_return_refuses_unknown_reason_category(editor):
+    capacity = factories.capacity(Status.ACTIVE)
+    with pytest.raises(TransitionError):
+        services.return_capacity(capacity, by=editor, on=ON, reason="bored")
+    assert Capacity.objects.get(pk=capacity.pk).status == Status.ACTIVE
+
+
+@pytest.mark.django_db
+def test_transition_refuses_date_before_the_last_change(editor):
+    capacity = factories.capacity(Status.POSTED)  # posted on 2024-03-01
+    with pytest.raises(TransitionError):
+        services.withdraw_posting(capacity, by=editor, on=dt.date(2024, 2, 1), reason="Fejl")
+    assert Capacity.objects.get(pk=capacity.pk).status == Status.POSTED
+
+
+@pytest.mark.django_db
+def test_transition_refuses_a_future_date(editor):
+    capacity = factories.capacity(Status.GRANTED)
+    with pytest.raises(TransitionError):
+        services.establish_capacity(capacity, by=editor, on=dt.date(2999, 1, 1))
+    assert Capacity.objects.get(pk=capacity.pk).status == Status.GRANTED
+
+
+@pytest.mark.django_db
+def test_redistribute_moves_the_capacity_and_remembers_where_from(editor):
+    capacity = factories.capacity(Status.AWAITING_DECISION, in_area="Herlev")
+    services.redistribute_capacity(
+        capacity, by=editor, on=ON, to_area=factories.area("Ishøj"), reason="Større behov"
+    )
+    assert capacity.area.name == "Ishøj"
+    step = capacity.transitions.latest("id")
+    assert (step.from_area.name, step.area.name) == ("Herlev", "Ishøj")
+
+
+@pytest.mark.django_db
+def test_redistribute_refuses_the_same_area(editor):
+    capacity = factories.capacity(Status.AWAITING_DECISION, in_area="Herlev")
+    with pytest.raises(TransitionError):
+        services.redistribute_capacity(
+            capacity, by=editor, on=ON, to_area=factories.area("Herlev"), reason="?"
+        )
+
+
+@pytest.mark.django_db
+def test_leaving_awaiting_decision_clears_the_deciding_meeting(editor):
+    capacity = factories.capacity(Status.ACTIVE)
+    services.return_capacity(
+        capacity, by=editor, on=ON, reason="retirement", deciding_meeting=factories.meeting()
+    )
+    assert capacity.deciding_meeting is not None
+    services.decide_to_post(capacity, by=editor, on=ON, reason="Besluttet")
+    assert capacity.deciding_meeting is None
+
+
+@pytest.mark.django_db
+def test_stale_version_is_refused_as_a_conflict(editor, secretary):
+    capacity = factories.capacity(Status.POSTED)
+    seen_version = capacity.version
+    other_copy = Capacity.objects.get(pk=capacity.pk)
+    services.withdraw_posting(other_copy, by=editor, on=ON, reason="Ændret beslutning")
+
+    with pytest.raises(ConflictError):
+        services.grant_capacity(
+            capacity,
+            by=editor,
+            on=ON,
+            grantee="Peter Lund",
+            establishment_deadline=dt.date(2025, 1, 1),
+            expected_version=seen_version,
+        )
+    capacity.refresh_from_db()
+    assert capacity.status == Status.AWAITING_DECISION
+    assert not capacity.transitions.filter(action=Action.GRANT).exists()
+
+
+@pytest.mark.django_db
+def test_allowed_actions_follow_the_table():
+    capacity = factories.capacity(Status.POSTED)
+    assert services.allowed_actions(capacity) == [
+        Action.WITHDRAW_POSTING,
+        Action.GRANT,
+    ]
+
+
+@pytest.mark.django_db
+def test_pool_creation_makes_reserve_capacities_without_area(editor):
+    pool = factories.pool(size=4)
+    assert pool.capacities.count() == 4
+    assert set(pool.capacities.values_list("status", "area")) == {(Status.POOL_RESERVE, None)}
+    assert Transition.objects.filter(capacity__pool=pool, action=Action.CREATE_IN_POOL).count() == 4

@@ -1,0 +1,79 @@
+"""The people every test can use, and small factories that build data through the services."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+
+EDITOR_GROUP = "Kapacitetsredaktør"
+SECRETARY_GROUP = "Udvalgssekretær"
+
+
+def _user(username: str, *, group: str | None = None, staff: bool = True, superuser=False):
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-for-tests-only", is_staff=staff, is_superuser=superuser
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _user("editor", group=EDITOR_GROUP)
+
+
+@pytest.fixture
+def secretary(db):
+    return _user("secretary", group=SECRETARY_GROUP)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but neither staff nor in a group."""
+    return _user("outsider", staff=False)
+
+
+@pytest.fixture
+def superuser(db):
+    return _user("root", superuser=True)
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def secretary_client(secretary) -> Client:
+    client = Client()
+    client.force_login(secretary)
+    return client
+
+
+@pytest.fixture
+def superuser_client(superuser) -> Client:
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def demo(db):
+    """The region's demo data, as `make run` loads it."""
+    from capacities import demo as demo_data
+
+    return demo_data.load()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests only need it to be a hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
