@@ -8,6 +8,7 @@ behind. A refused change raises `TransitionError` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -31,6 +32,8 @@ from capacities.models import (
     Transition,
 )
 from coverage_areas.models import PlanningArea
+
+log = logging.getLogger("capacities.transitions")
 
 
 class TransitionError(ValidationError):
@@ -146,7 +149,7 @@ def _record(
     )
     capacity.save()
     state = {name: getattr(capacity, name) for name in CapacityState.state_field_names()}
-    return Transition.objects.create(
+    step = Transition.objects.create(
         capacity=capacity,
         action=action,
         from_status=from_status,
@@ -158,6 +161,19 @@ def _record(
         details=details or {},
         **state,
     )
+    # One structured line per transition for the region's log collection, once committed.
+    fields = {
+        "event": "transition",
+        "capacity": capacity.pk,
+        "action": action,
+        "from": from_status,
+        "to": capacity.status,
+        "area": capacity.area.name if capacity.area_id else None,
+        "effective_date": on.isoformat(),
+        "by": by.get_username(),
+    }
+    transaction.on_commit(lambda: log.info("transition", extra={"fields": fields}))
+    return step
 
 
 def _transition(

@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import healthz
+from capacity_portal.health import healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

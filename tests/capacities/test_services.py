@@ -259,3 +259,23 @@ def test_pool_creation_makes_reserve_capacities_without_area(editor):
     assert pool.capacities.count() == 4
     assert set(pool.capacities.values_list("status", "area")) == {(Status.POOL_RESERVE, None)}
     assert Transition.objects.filter(capacity__pool=pool, action=Action.CREATE_IN_POOL).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_transition_logs_one_structured_line_after_commit(editor, caplog):
+    capacity = factories.capacity(Status.GRANTED)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="capacities.transitions"):
+        services.establish_capacity(capacity, by=editor, on=ON)
+    lines = [r for r in caplog.records if r.name == "capacities.transitions"]
+    assert len(lines) == 1
+    assert lines[0].fields == {
+        "event": "transition",
+        "capacity": capacity.pk,
+        "action": "establish",
+        "from": "granted",
+        "to": "active",
+        "area": "Herlev",
+        "effective_date": "2024-06-01",
+        "by": "editor",
+    }

@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(anonymous_client):
+    response = anonymous_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
