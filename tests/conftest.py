@@ -77,3 +77,13 @@ def demo(db):
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests only need it to be a hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Production serves hashed files from `collectstatic`'s manifest; tests have not run
+    # collectstatic, so they use the plain storage that finds files in place.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
