@@ -1,0 +1,92 @@
+"""History pages that say who changed what, when and why, field by field, in Danish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+def readable(value: Any, field: Any = None) -> Any:
+    """A value as staff read it: choice labels, dates as 01.11.2024, a dash for nothing."""
+    if value in (None, ""):
+        return "—"
+    if field is not None and getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, dt.datetime):
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+class ReadableDiff(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
+        field = self.model._meta.get_field(change.field)
+        return readable(super().prepare_delta_change_value(change, value), field)
+
+
+class ChangeNoteForm(forms.ModelForm):
+    """Every generic edit may say why; the note is kept in the record's history."""
+
+    change_note = forms.CharField(
+        label=_("Why (kept in the history)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The base of every admin here: history with a readable diff and a reason, and no hard
+    deletes: the register keeps everything, and PROTECT foreign keys would refuse most anyway."""
+
+    form = ChangeNoteForm
+    object_history_template = "admin/capacities/history/object_history.html"
+    object_history_list_template = "admin/capacities/history/object_history_list.html"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableDiff(self.model, historical_record)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        # Reverting would write an old state past the services (and their audit trail);
+        # staff correct a record by editing it, with a note.
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The stock view saves a POST for anyone who may merely view the record.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [name for name in fields if name != "change_note"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        names = admin.utils.flatten_fieldsets(fieldsets)
+        if "change_note" in names or not self.has_change_permission(request, obj):
+            return fieldsets
+        return [*fieldsets, (_("Change note"), {"fields": ["change_note"]})]
+
+    def save_model(self, request, obj, form, change) -> None:
+        note = form.cleaned_data.get("change_note", "")
+        if note:
+            obj._change_reason = note
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,252 @@
+"""Forms for the transitions staff record in the admin.
+
+One form per transition, holding exactly the fields its service takes. A form only checks what
+a form can (required fields, types); the service decides whether the transition is possible
+and its message is shown on the form when it is not. `service_kwargs()` turns the cleaned data
+into the service's keyword arguments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from capacities.models import Capacity, CommitteeMeeting, ReturnReason, Status
+from coverage_areas.models import PlanningArea
+
+
+def _meetings() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Committee decision cited"),
+        queryset=CommitteeMeeting.objects.select_related("committee"),
+        required=False,
+        help_text=_("The committee meeting whose decision this step follows, if any."),
+    )
+
+
+def _deciding_meeting() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Meeting that will decide"),
+        queryset=CommitteeMeeting.objects.select_related("committee"),
+        required=False,
+        help_text=_("The committee meeting expected to decide on posting or redistribution."),
+    )
+
+
+def _date(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=AdminDateWidget, help_text=help_text
+    )
+
+
+def _text(label, *, required: bool = False, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+class TransitionForm(forms.Form):
+    """The fields every transition has: the date it took effect and the decision it cites."""
+
+    on = forms.DateField(
+        label=_("Effective date"),
+        initial=timezone.localdate,
+        widget=AdminDateWidget,
+        help_text=_("The day it happened (not the day you record it)."),
+    )
+    # Field names (in this order) after `on`; `decision` comes last on every form.
+    service_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, capacity: Capacity | None = None, **kwargs: Any) -> None:
+        self.capacity = capacity
+        super().__init__(*args, **kwargs)
+        self.fields["decision"] = _meetings()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs = {"on": data["on"], "decision": data.get("decision")}
+        kwargs.update({name: data.get(name) for name in self.service_fields})
+        return kwargs
+
+
+class ReasonCategoryMixin(forms.Form):
+    """A reason picked from the usual categories, with a note; the service gets one text."""
+
+    categories: tuple[tuple[str, Any], ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason_category"] = forms.ChoiceField(
+            label=_("Reason"), choices=[("", "---------"), *self.categories]
+        )
+        self.fields["note"] = _text(_("Note"), help_text=_("Required when the reason is other."))
+        self.order_fields(["on", "reason_category", "note"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reason_category") == "other" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Describe the reason when it is other."))
+        return data
+
+    def reason_text(self) -> str:
+        data = self.cleaned_data
+        label = str(dict(self.categories)[data["reason_category"]])
+        note = (data.get("note") or "").strip()
+        if data["reason_category"] == "other":
+            return note
+        return f"{label}: {note}" if note else label
+
+
+class ReturnForm(TransitionForm):
+    reason = forms.ChoiceField(label=_("Reason for return"), choices=ReturnReason.choices)
+    note = _text(_("Note on the return"))
+    deciding_meeting = _deciding_meeting()
+    service_fields = ("reason", "note", "deciding_meeting")
+
+
+class ScheduleDecisionForm(TransitionForm):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting that will decide"),
+        queryset=CommitteeMeeting.objects.select_related("committee"),
+        required=False,
+        help_text=_("Leave empty to clear the meeting."),
+    )
+    reason = _text(_("Why"))
+    service_fields = ("meeting", "reason")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        # schedule_decision cites no decision: it records which meeting will make one.
+        kwargs.pop("decision")
+        return kwargs
+
+
+class DecideToPostForm(TransitionForm):
+    reason = _text(_("Decision"), required=True, help_text=_("Why the capacity is to be posted."))
+    service_fields = ("reason",)
+
+
+class PostForm(TransitionForm):
+    application_deadline = _date(
+        _("Application deadline"),
+        required=False,
+        help_text=_("Empty: no deadline, applicants are assessed on a rolling basis."),
+    )
+    remark = _text(_("Public remark on the posting"))
+    channels = _text(_("Where the posting is announced"))
+    reason = _text(_("Why"))
+    service_fields = ("application_deadline", "remark", "channels", "reason")
+
+
+class WithdrawPostingForm(ReasonCategoryMixin, TransitionForm):
+    categories = (
+        ("no_applicant", _("No suitable applicant")),
+        ("decision_changed", _("The decision changed")),
+        ("other", _("Other")),
+    )
+    deciding_meeting = _deciding_meeting()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        kwargs.update(
+            reason=self.reason_text(), deciding_meeting=self.cleaned_data["deciding_meeting"]
+        )
+        return kwargs
+
+
+class GrantForm(TransitionForm):
+    grantee = forms.CharField(label=_("Granted to"), max_length=200)
+    establishment_deadline = _date(_("Establishment deadline"))
+    remark = _text(
+        _("Remark on the grant"),
+        help_text=_("For example what the doctors reported about their start."),
+    )
+    reason = _text(_("Why"))
+    service_fields = ("grantee", "establishment_deadline", "remark", "reason")
+
+
+class LapseGrantForm(ReasonCategoryMixin, TransitionForm):
+    categories = (
+        ("grantee_withdrew", _("The grantee withdrew")),
+        ("deadline_missed", _("The establishment deadline was missed")),
+        ("other", _("Other")),
+    )
+    to_status = forms.ChoiceField(
+        label=_("Next step"),
+        choices=[
+            (Status.AWAITING_DECISION, _("Await a new decision")),
+            (Status.POSTED, _("Post it again from the effective date")),
+        ],
+        initial=Status.AWAITING_DECISION,
+        widget=forms.RadioSelect,
+    )
+    application_deadline = _date(
+        _("Application deadline"),
+        required=False,
+        help_text=_("Only when posted again. Empty: no deadline."),
+    )
+    deciding_meeting = _deciding_meeting()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kwargs = super().service_kwargs()
+        kwargs.update(
+            reason=self.reason_text(),
+            to_status=data["to_status"],
+            application_deadline=data["application_deadline"],
+            deciding_meeting=data["deciding_meeting"],
+        )
+        return kwargs
+
+
+class EstablishForm(TransitionForm):
+    reason = _text(_("Remark"), help_text=_("For example how the opening was reported."))
+    service_fields = ("reason",)
+
+
+class RedistributeForm(TransitionForm):
+    to_area = forms.ModelChoiceField(
+        label=_("Move to planning area"), queryset=PlanningArea.objects.all()
+    )
+    reason = _text(_("Why"), required=True)
+    deciding_meeting = _deciding_meeting()
+    service_fields = ("to_area", "reason", "deciding_meeting")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.capacity is not None and self.capacity.area_id:
+            self.fields["to_area"].queryset = PlanningArea.objects.exclude(pk=self.capacity.area_id)
+
+
+class AllocateForm(TransitionForm):
+    area = forms.ModelChoiceField(label=_("Planning area"), queryset=PlanningArea.objects.all())
+    reason = _text(_("Why"), required=True, help_text=_("How the area meets the pool's criteria."))
+    remark = _text(_("Public remark on the posting"))
+    service_fields = ("area", "reason", "remark")
+
+
+class RegisterForm(forms.Form):
+    """A capacity in use by a practice, as the register first learns of it."""
+
+    area = forms.ModelChoiceField(label=_("Planning area"), queryset=PlanningArea.objects.all())
+    on = forms.DateField(
+        label=_("In use since"), initial=timezone.localdate, widget=AdminDateWidget
+    )
+    reason = _text(_("Note"))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class VersionMixin(forms.Form):
+    """The version of the capacity the user saw: the service refuses the step (ConflictError)
+    when someone else has changed the capacity since."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
