@@ -9,5 +9,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Open data and the sitemap keep one address whatever the language.
+    path("", include("portal.open_data_urls")),
     *i18n_patterns(path("", include("portal.urls")), prefix_default_language=False),
 ]

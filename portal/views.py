@@ -1,9 +1,293 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The public pages for doctors. Thin: each gathers what its template shows from
+portal.queries, and is cached by public data version (portal.cache)."""
 
-from capacities.models import Capacity
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from capacities.models import Status
+from portal import clock
+from portal.aliases import area_for_alias
+from portal.cache import cached_page
+from portal.filters import PostingFilter
+from portal.forms import AreaSearchForm, StatusDateForm
+from portal.queries import (
+    AreaTree,
+    benefits_by_kind,
+    covered_area_kinds,
+    data_last_changed,
+    designations_on,
+    in_force,
+    in_process_in,
+    load_rounds,
+    national_rounds,
+    open_postings,
+    overview,
+    posting_counts_by_area,
+    round_area_names,
+)
+
+PAGE_SIZE = 25
 
 
+def _twin(url: str, label: str, media_type: str = "application/json") -> dict[str, str]:
+    return {"url": url, "label": label, "type": media_type}
+
+
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    postings = Capacity.objects.open_postings().order_by("area__name", "posted_on")
-    return render(request, "portal/home.html", {"postings": postings})
+    today = clock.today()
+    tree = AreaTree.load()
+    counts = posting_counts_by_area(tree)
+    context = {
+        "today": today,
+        "overview": overview(load_rounds(), today),
+        "posting_counts": counts,
+        "postings_total": sum(count for _area, count in counts),
+        "last_changed": data_last_changed(),
+        "twins": [
+            _twin(reverse("open_data:postings_json"), _("Open postings as JSON")),
+            _twin(reverse("open_data:postings_csv"), _("Open postings as CSV"), "text/csv"),
+            _twin(
+                f"{reverse('open_data:designations_json')}?year={today.year}",
+                _("This year's coverage-threatened areas as JSON"),
+            ),
+        ],
+    }
+    return render(request, "portal/home.html", context)
+
+
+@cached_page
+def posting_list(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    tree = AreaTree.load()
+    rounds = load_rounds()
+    filterset = PostingFilter(
+        request.GET or None, queryset=open_postings(), tree=tree, rounds=rounds, today=today
+    )
+    status = 200
+    page = None
+    if filterset.is_bound and not filterset.is_valid():
+        # A bad filter value (an unknown area, a malformed date) is the visitor's to fix:
+        # show the form with its errors, and no results that would pretend to match.
+        status = 400
+    else:
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    covered = covered_area_kinds(tree, rounds, today)
+    rows = [(capacity, sorted(covered.get(capacity.area_id, ()))) for capacity in page or []]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "total": open_postings().count(),
+        "today": today,
+        "twins": [
+            _twin(
+                f"{reverse('open_data:postings_json')}?{query.urlencode()}".rstrip("?"),
+                _("These postings as JSON"),
+            ),
+            _twin(
+                f"{reverse('open_data:postings_csv')}?{query.urlencode()}".rstrip("?"),
+                _("These postings as CSV"),
+                "text/csv",
+            ),
+            _twin(
+                reverse("portal:postings_feed"),
+                _("New postings (Atom feed)"),
+                "application/atom+xml",
+            ),
+        ],
+    }
+    return render(request, "portal/posting_list.html", context, status=status)
+
+
+def _benefit_groups(applying, language: str) -> list[dict]:
+    """Group the applying designations by kind, each with its benefits in the language."""
+    benefits = benefits_by_kind()
+    by_kind: dict[str, list] = defaultdict(list)
+    for designation in applying:
+        by_kind[designation.kind].append(designation)
+    return [
+        {
+            "kind": kind,
+            "designations": designations,
+            "benefits": [b.text_for(language) for b in benefits.get(kind, [])],
+        }
+        for kind, designations in by_kind.items()
+    ]
+
+
+@cached_page
+def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = clock.today()
+    posting = get_object_or_404(open_postings(), pk=pk)
+    tree = AreaTree.load()
+    area = tree.by_id[posting.area_id]
+    applying = designations_on(tree, load_rounds(), area, today)
+    context = {
+        "posting": posting,
+        "area": area,
+        "parent": tree.parent(area),
+        "today": today,
+        "groups": _benefit_groups(applying, get_language() or "da"),
+        "twins": [
+            _twin(reverse("open_data:postings_json"), _("All open postings as JSON")),
+            _twin(
+                f"{reverse('open_data:area_status', args=[area.slug])}?date={today.isoformat()}",
+                _("The area's status today as JSON"),
+            ),
+        ],
+    }
+    return render(request, "portal/posting_detail.html", context)
+
+
+@cached_page
+def threatened_areas(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    rounds = load_rounds()
+    view = overview(rounds, today)
+    shown_year = view.regional_now or view.regional_announced or view.latest_regional
+    year = shown_year.year if shown_year else today.year
+    context = {
+        "today": today,
+        "overview": view,
+        "national_rounds": [
+            {"period": r.period, "names": round_area_names(r)} for r in national_rounds(rounds)
+        ],
+        "benefits": {
+            kind: [b.text_for(get_language() or "da") for b in items]
+            for kind, items in benefits_by_kind().items()
+        },
+        "twins": [
+            _twin(
+                f"{reverse('open_data:designations_json')}?year={y.year}",
+                _("Coverage-threatened areas %(year)s as JSON") % {"year": y.year},
+            )
+            for y in view.years
+        ]
+        or [
+            _twin(
+                f"{reverse('open_data:designations_json')}?year={year}",
+                _("Coverage-threatened areas %(year)s as JSON") % {"year": year},
+            )
+        ],
+    }
+    return render(request, "portal/threatened_areas.html", context)
+
+
+@cached_page
+def area_list(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    tree = AreaTree.load()
+    form = AreaSearchForm(request.GET or None)
+    status = 200
+    areas = tree.all()
+    if form.is_bound:
+        if form.is_valid():
+            areas = tree.search(form.cleaned_data["q"])
+        else:
+            status, areas = 400, []
+    covered = covered_area_kinds(tree, load_rounds(), today)
+    counts = dict(posting_counts_by_area(tree))
+    rows = [
+        {
+            "area": area,
+            "parent": tree.parent(area),
+            "kinds": sorted(covered.get(area.pk, ())),
+            "postings": counts.get(area, 0),
+        }
+        for area in areas
+    ]
+    context = {"form": form, "rows": rows, "today": today, "total": len(tree.by_id)}
+    return render(request, "portal/area_list.html", context, status=status)
+
+
+def _timeline(tree: AreaTree, rounds, area) -> list[dict]:
+    """The area's designation history by year, newest first: for each year and kind, whether
+    it was designated (itself or through the area it is part of), or the round's state."""
+    lineage = {a.pk for a in tree.lineage(area)}
+    if not rounds:
+        return []
+    years = range(max(r.last_year for r in rounds), min(r.first_year for r in rounds) - 1, -1)
+    rows = []
+    for year in years:
+        row: dict = {"year": year}
+        for round_ in rounds:
+            if not round_.first_year <= year <= round_.last_year:
+                continue
+            through = [
+                tree.by_id[d.area_id] for d in round_.designations.all() if d.area_id in lineage
+            ]
+            row[round_.kind] = {
+                "round": round_,
+                "decided": round_.valid_from is not None,
+                "through": through[0] if through else None,
+            }
+        rows.append(row)
+    return rows
+
+
+@cached_page
+def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tree = AreaTree.load()
+    area = tree.by_slug.get(slug)
+    if area is None:
+        canonical = area_for_alias(tree, slug)
+        if canonical is None:
+            raise Http404(_("No planning area has that address."))
+        url = reverse("portal:area_detail", args=[canonical.slug])
+        if request.META.get("QUERY_STRING"):
+            url += "?" + request.META["QUERY_STRING"]
+        return HttpResponsePermanentRedirect(url)
+    today = clock.today()
+    rounds = load_rounds()
+    form = StatusDateForm(request.GET if "date" in request.GET else None)
+    status = 200
+    asked = None
+    if form.is_bound:
+        if form.is_valid():
+            on = form.cleaned_data["date"]
+            pending = [
+                r for r in rounds if r.first_year <= on.year <= r.last_year and not in_force(r, on)
+            ]
+            asked = {
+                "date": on,
+                "applying": designations_on(tree, rounds, area, on),
+                "pending": pending,
+            }
+        else:
+            status = 400
+    capacities = list(in_process_in(tree.with_descendants(area)))
+    asked_date = asked["date"] if asked else today
+    context = {
+        "area": area,
+        "parent": tree.parent(area),
+        "sub_areas": tree.children.get(area.pk, []),
+        "today": today,
+        "now": _benefit_groups(designations_on(tree, rounds, area, today), get_language() or "da"),
+        "posted": [c for c in capacities if c.status == Status.POSTED],
+        "granted": [c for c in capacities if c.status == Status.GRANTED],
+        "awaiting": [
+            c for c in capacities if c.status in (Status.AWAITING_DECISION, Status.AWAITING_POSTING)
+        ],
+        "timeline": _timeline(tree, rounds, area),
+        "form": form,
+        "asked": asked,
+        "twins": [
+            _twin(
+                f"{reverse('open_data:area_status', args=[area.slug])}"
+                f"?date={asked_date.isoformat()}",
+                _("Status on %(date)s as JSON") % {"date": asked_date.isoformat()},
+            )
+        ],
+    }
+    return render(request, "portal/area_detail.html", context, status=status)

@@ -1,0 +1,35 @@
+"""Other spellings of an area's address: people type "brondby" or "hoje-taastrup" for the
+canonical "broendby" and "hoeje-taastrup". Only consulted when a slug is unknown."""
+
+from __future__ import annotations
+
+from itertools import product
+
+from django.utils.text import slugify
+
+from coverage_areas.models import PlanningArea
+from portal.queries import AreaTree
+
+_SPELLINGS = {"æ": ("ae", "a", "e"), "ø": ("oe", "o"), "å": ("aa", "a")}
+
+
+def spellings(name: str) -> set[str]:
+    lowered = name.lower()
+    letters = [c for c in _SPELLINGS if c in lowered]
+    found = set()
+    for choice in product(*(_SPELLINGS[c] for c in letters)):
+        text = lowered
+        for letter, replacement in zip(letters, choice, strict=True):
+            text = text.replace(letter, replacement)
+        found.add(slugify(text))
+    return found
+
+
+def area_for_alias(tree: AreaTree, slug: str) -> PlanningArea | None:
+    wanted = slug.lower()
+    if wanted in tree.by_slug:
+        return tree.by_slug[wanted]
+    for area in tree.all():
+        if wanted in spellings(area.name):
+            return area
+    return None

@@ -1,0 +1,170 @@
+"""Open data, no login, shapes as CONTRACT.md ("Open data") promises them. Bad input answers
+400 with {"error": ...}, an unknown area 404; nothing here may answer 500."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal import clock
+from portal.aliases import area_for_alias
+from portal.cache import cached_page
+from portal.filters import PostingFilter
+from portal.queries import (
+    AreaTree,
+    designations_on,
+    load_rounds,
+    national_round_for_year,
+    open_postings,
+    regional_years,
+    round_area_names,
+)
+
+POSTING_FIELDS = ["area", "area_slug", "origin", "posted_on", "application_deadline", "remark"]
+# Years outside this range are typing mistakes, not rounds anyone will record.
+YEARS = range(1900, 2200)
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _json(data: dict) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _filtered_postings(request: HttpRequest) -> list[dict] | str:
+    """The open postings as rows, filtered like the postings page; a message on bad input."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    filterset = PostingFilter(
+        query or None,
+        queryset=open_postings(),
+        tree=AreaTree.load(),
+        rounds=load_rounds(),
+        today=clock.today(),
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+        )
+    return [
+        {
+            "area": c.area.name,
+            "area_slug": c.area.slug,
+            "origin": c.origin,
+            "posted_on": _iso(c.posted_on),
+            "application_deadline": _iso(c.application_deadline),
+            "remark": c.posting_remark,
+        }
+        for c in filterset.qs
+    ]
+
+
+@cached_page
+def postings_json(request: HttpRequest) -> HttpResponse:
+    rows = _filtered_postings(request)
+    if isinstance(rows, str):
+        return _error(rows)
+    return _json({"results": rows})
+
+
+@cached_page
+def postings_csv(request: HttpRequest) -> HttpResponse:
+    rows = _filtered_postings(request)
+    if isinstance(rows, str):
+        return _error(rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=POSTING_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="postings.csv"'
+    return response
+
+
+def _year(text: str | None) -> int | None:
+    if text is None or not text.strip().isascii() or not text.strip().isdigit():
+        return None
+    year = int(text.strip())
+    return year if year in YEARS else None
+
+
+@cached_page
+def designations_json(request: HttpRequest) -> HttpResponse:
+    if "year" not in request.GET:
+        return _error(_("Give the year, for example ?year=2023."))
+    year = _year(request.GET["year"])
+    if year is None:
+        return _error(_("The year must be a year such as 2023."))
+    rounds = load_rounds()
+    regional = next((y for y in regional_years(rounds) if y.year == year), None)
+    national = national_round_for_year(rounds, year)
+    if regional is None and national is None:
+        return _error(_("No coverage-threatened areas are recorded for %(year)s.") % {"year": year})
+    changes = regional.changes if regional else None
+    return _json(
+        {
+            "year": year,
+            "regional": {
+                "status": regional.round.status if regional else "none",
+                "decision_date": _iso(regional.round.decision_date) if regional else None,
+                # An announced list is not a list yet: it names no areas until decided.
+                "areas": regional.areas if regional and regional.decided else [],
+            },
+            "national": {
+                "period": national.period if national else None,
+                "areas": round_area_names(national) if national else [],
+            },
+            "changes_from_previous_year": {
+                "joined": changes.joined if changes else [],
+                "left": changes.left if changes else [],
+            },
+        }
+    )
+
+
+@cached_page
+def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
+    tree = AreaTree.load()
+    area = tree.by_slug.get(slug)
+    if area is None:
+        canonical = area_for_alias(tree, slug)
+        if canonical is None:
+            return _error(_("No planning area has the address “%(slug)s”.") % {"slug": slug}, 404)
+        url = reverse("open_data:area_status", args=[canonical.slug])
+        if request.META.get("QUERY_STRING"):
+            url += "?" + request.META["QUERY_STRING"]
+        response = HttpResponse(status=301)
+        response["Location"] = url
+        return response
+    text = request.GET.get("date")
+    if text is None:
+        return _error(_("Give the date, for example ?date=2023-06-01."))
+    try:
+        on = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return _error(_("The date must be written YYYY-MM-DD, for example 2023-06-01."))
+    applying = designations_on(tree, load_rounds(), area, on)
+    return _json(
+        {
+            "area": area.name,
+            "date": on.isoformat(),
+            "regional": any(a.kind == "regional" for a in applying),
+            "national": any(a.kind == "national" for a in applying),
+            "designations": [
+                {"kind": a.kind, "area": a.area.name, "period": a.period} for a in applying
+            ],
+        }
+    )

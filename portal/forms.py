@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.filters import DateInput
+
+
+class StatusDateForm(forms.Form):
+    """The area page's question: which designations applied on this date?"""
+
+    date = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        help_text=_("For example the date you applied, as YYYY-MM-DD."),
+        error_messages={
+            "required": _("Enter a date."),
+            "invalid": _("Enter a real date, for example 2023-06-01."),
+        },
+    )
+
+
+class AreaSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search planning areas"),
+        max_length=100,
+        required=False,
+        help_text=_("Part of the name, for example “brøn” or “høje”."),
+    )

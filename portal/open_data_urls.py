@@ -1,0 +1,23 @@
+"""Open data and the sitemap: one address each, outside the language prefixes."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from portal import api
+from portal.cache import cached_page
+from portal.sitemaps import SITEMAPS
+
+app_name = "open_data"
+
+urlpatterns = [
+    path("api/postings.json", api.postings_json, name="postings_json"),
+    path("api/postings.csv", api.postings_csv, name="postings_csv"),
+    path("api/designations.json", api.designations_json, name="designations_json"),
+    path("api/areas/<str:slug>/status.json", api.area_status_json, name="area_status"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+]

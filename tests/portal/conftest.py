@@ -1,0 +1,39 @@
+"""Shared set-up for the public site's tests: a pinned "today", a clean page cache."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from portal import clock
+
+
+@pytest.fixture(autouse=True)
+def _clean_page_cache():
+    # Cached pages are keyed by the data version, which restarts with every test database.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def pin_today(monkeypatch):
+    """Pin the public site's today: `pin_today(dt.date(2023, 6, 1))`."""
+
+    def pin(day: dt.date) -> dt.date:
+        monkeypatch.setattr(clock, "today", lambda: day)
+        return day
+
+    return pin
+
+
+@pytest.fixture
+def in_2023(demo, pin_today):
+    """The demo data seen on 1 June 2023: regional list 2023 and national 2021-2024 in force."""
+    return pin_today(dt.date(2023, 6, 1))
+
+
+@pytest.fixture
+def autumn_2024(demo, pin_today):
+    """The demo data seen on the memo's date, 24 October 2024."""
+    return pin_today(dt.date(2024, 10, 24))
