@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from memos import wording
+from memos.models import MemoWording
+from memos.services import check_as_of
+
+FORMAT_CHOICES = [
+    ("pdf", _("PDF")),
+    ("docx", _("Word (DOCX), editable")),
+    ("html", _("Print view (HTML)")),
+    ("json", _("JSON")),
+    ("csv", _("CSV, sections b and c")),
+    ("xlsx", _("Excel (XLSX), sections b and c")),
+]
+
+
+class _AsOfField(forms.DateField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Memo as of"),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text=_("Today or an earlier date."),
+            **kwargs,
+        )
+
+
+class IssueForm(forms.Form):
+    as_of = _AsOfField()
+
+    def clean_as_of(self) -> dt.date:
+        return check_as_of(self.cleaned_data["as_of"])
+
+
+class ExportForm(IssueForm):
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="pdf")
+
+    @classmethod
+    def blank(cls) -> ExportForm:
+        return cls(initial={"as_of": timezone.localdate(), "format": "pdf"})
+
+
+class MemoWordingForm(forms.ModelForm):
+    class Meta:
+        model = MemoWording
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6, "cols": 90})}
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        problems = wording.errors(self.instance.key, text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
