@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format messages clean
+.PHONY: run test install install-dev lint format messages bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ format: install-dev
 messages: install-dev
 	DEBUG=1 $(PY) manage.py makemessages --all --ignore=.venv --ignore=staticfiles
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# Speed against the machine's ceiling at region and country size (PostgreSQL, gunicorn, wrk).
+bench: install-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Pictures of the main pages for README, taken by the browser-test setup.
+screenshots: install-dev
+	$(PY) -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
