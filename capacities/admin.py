@@ -166,9 +166,9 @@ class CapacityAdmin(HistoryAdmin):
     establishment_deadline_short = short_date("establishment_deadline", _("establishment deadline"))
     fieldsets = [
         (None, {"fields": ["status", "origin", "area", "pool", "deciding_meeting", "version"]}),
-        (_("Return"), {"fields": ["return_date_short", "return_reason", "return_note"]}),
+        (_("The return"), {"fields": ["return_date_short", "return_reason", "return_note"]}),
         (
-            _("Posting"),
+            _("The posting"),
             {
                 "fields": [
                     "posted_on_short",
@@ -179,7 +179,7 @@ class CapacityAdmin(HistoryAdmin):
             },
         ),
         (
-            _("Grant"),
+            _("The grant"),
             {
                 "fields": [
                     "granted_on_short",
