@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -40,7 +41,7 @@ class ChangeNoteForm(forms.ModelForm):
     """Every generic edit may say why; the note is kept in the record's history."""
 
     change_note = forms.CharField(
-        label=_("Why (kept in the history)"),
+        label=gettext_lazy("Why (kept in the history)"),
         required=False,
         max_length=500,
         widget=forms.TextInput(attrs={"size": 60}),
@@ -60,6 +61,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableDiff(self.model, historical_record)
+
+    def history_view_title(self, request, obj) -> str:
+        return _("History of %(object)s") % {"object": obj}
 
     def revert_disabled(self, request, obj=None) -> bool:
         # Reverting would write an old state past the services (and their audit trail);

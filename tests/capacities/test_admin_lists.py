@@ -145,3 +145,21 @@ def test_dashboard_tells_what_needs_doing(editor_client):
 def test_admin_index_links_to_the_dashboard(secretary_client):
     page = secretary_client.get(reverse("admin:index")).content.decode()
     assert DASHBOARD in page
+
+
+def test_secretary_exports_the_list_as_csv(secretary_client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    granted = factories.capacity(Status.GRANTED, in_area="Tårnby")
+    factories.capacity(Status.ACTIVE, in_area="Herlev")
+    response = secretary_client.post(
+        LIST, {"action": "export_csv", ACTION_CHECKBOX_NAME: [granted.pk]}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,planlægningsområde,status")
+    assert lines[1].split(",")[:3] == [str(granted.pk), "Tårnby", "tildelt"]
+    assert "2025-01-01" in lines[1]
+    assert lines[1].endswith(",ja")
+    assert len(lines) == 2
