@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from portal.queries import (
 POSTING_FIELDS = ["area", "area_slug", "origin", "posted_on", "application_deadline", "remark"]
 # Years outside this range are typing mistakes, not rounds anyone will record.
 YEARS = range(1900, 2200)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -146,13 +148,14 @@ def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
         url = reverse("open_data:area_status", args=[canonical.slug])
         if request.META.get("QUERY_STRING"):
             url += "?" + request.META["QUERY_STRING"]
-        response = HttpResponse(status=301)
-        response["Location"] = url
-        return response
+        return HttpResponsePermanentRedirect(url)
     text = request.GET.get("date")
     if text is None:
         return _error(_("Give the date, for example ?date=2023-06-01."))
     try:
+        # Only YYYY-MM-DD: fromisoformat alone would also take 20230601 or 2023-W22-4.
+        if not ISO_DATE.fullmatch(text.strip()):
+            raise ValueError(text)
         on = dt.date.fromisoformat(text.strip())
     except ValueError:
         return _error(_("The date must be written YYYY-MM-DD, for example 2023-06-01."))

@@ -18,6 +18,10 @@ THREATENED_CHOICES = [
     ("national", _("Yes, nationally")),
     ("no", _("No")),
 ]
+ORIGIN_CHOICES = [
+    (Origin.REGULAR, _("Regular capacity")),
+    (Origin.POOL, _("Pool capacity")),
+]
 DEADLINE_CHOICES = [
     ("rolling", _("No deadline (rolling assessment)")),
     ("dated", _("With a deadline")),
@@ -44,7 +48,7 @@ class PostingFilter(django_filters.FilterSet):
         label=_("Planning area"), method="filter_area", empty_label=_("All areas")
     )
     origin = django_filters.ChoiceFilter(
-        label=_("Origin"), choices=Origin.choices, empty_label=_("Regular and pool")
+        label=_("Origin"), choices=ORIGIN_CHOICES, empty_label=_("Regular and pool")
     )
     deadline = django_filters.ChoiceFilter(
         label=_("Application deadline"),

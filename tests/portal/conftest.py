@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from portal import clock
 
@@ -14,6 +15,29 @@ def _clean_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def _demo_for_module(django_db_setup, django_db_blocker):
+    """The demo data, loaded once per test module inside a transaction that is rolled back
+    after the module (as Django's setUpTestData does): loading it takes seconds, and each
+    test still runs in its own savepoint, so no test sees another's changes."""
+    from capacities import demo as demo_data
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield demo_data.load()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_for_module, db):
+    """Overrides the suite's `demo` for the public site's tests: same data, loaded once."""
+    return _demo_for_module
 
 
 @pytest.fixture
