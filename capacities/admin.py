@@ -57,6 +57,11 @@ def short_date(field_name: str, description):
     return column
 
 
+@admin.display(description=_("recorded at"), ordering="recorded_at")
+def recorded_at(model_admin, obj: Transition) -> str:
+    return date_format(timezone.localtime(obj.recorded_at), "SHORT_DATETIME_FORMAT")
+
+
 def with_overdue(queryset: QuerySet, today: dt.date) -> QuerySet:
     """Annotate `overdue`: granted past the establishment deadline, or posted past the
     application deadline. An annotation (not a Python loop) so the list can filter on it."""
@@ -162,10 +167,7 @@ class TransitionInline(admin.TabularInline):
         "recorded",
     ]
     ordering = ["effective_date", "id"]
-
-    @admin.display(description=_("recorded at"))
-    def recorded(self, obj: Transition) -> str:
-        return date_format(timezone.localtime(obj.recorded_at), "SHORT_DATETIME_FORMAT")
+    recorded = recorded_at
 
     def get_queryset(self, request):
         return (
@@ -352,7 +354,7 @@ class TransitionAdmin(admin.ModelAdmin):
         "area",
         "decision",
         "recorded_by",
-        "recorded_at",
+        "recorded",
     ]
     list_filter = ["action", "status", ("effective_date", admin.DateFieldListFilter)]
     list_select_related = ["capacity__area", "area", "decision__committee", "recorded_by"]
@@ -361,6 +363,47 @@ class TransitionAdmin(admin.ModelAdmin):
     date_hierarchy = "effective_date"
     effective = short_date("effective_date", _("effective date"))
     ordering = ["-effective_date", "-id"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "capacity",
+                    "action",
+                    "effective",
+                    "from_status",
+                    "from_area",
+                    "reason",
+                    "decision",
+                    "recorded_by",
+                    "recorded",
+                    "details",
+                ]
+            },
+        ),
+        (
+            _("The state after the step"),
+            {
+                "fields": [
+                    "status",
+                    "area",
+                    "deciding_meeting",
+                    "return_reason",
+                    "posted",
+                    "application_deadline_short",
+                    "posting_remark",
+                    "grantee",
+                    "establishment_deadline_short",
+                    "grant_remark",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = admin.utils.flatten_fieldsets(fieldsets)
+    posted = short_date("posted_on", _("posted on"))
+    application_deadline_short = short_date("application_deadline", _("application deadline"))
+    establishment_deadline_short = short_date("establishment_deadline", _("establishment deadline"))
+    recorded = recorded_at
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -121,9 +121,13 @@ class ScheduleDecisionForm(TransitionForm):
     reason = _text(_("Why"))
     service_fields = ("meeting", "reason")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["decision"]
+
     def service_kwargs(self) -> dict[str, Any]:
         kwargs = super().service_kwargs()
-        # schedule_decision cites no decision: it records which meeting will make one.
+        # Scheduling cites no decision: it records which meeting will make one.
         kwargs.pop("decision")
         return kwargs
 
