@@ -114,7 +114,7 @@ class IssuedMemoAdmin(admin.ModelAdmin):
         return [
             path("export/", _staff_only(self.export_view), name="memos_issuedmemo_export"),
             path(
-                "<int:pk>/<str:kind>/",
+                "<int:pk>/download/<str:kind>/",
                 _staff_only(self.document_view),
                 name="memos_issuedmemo_document",
             ),

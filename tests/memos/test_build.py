@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from capacities import services
 from capacities.models import Capacity, Status
@@ -278,3 +279,11 @@ def test_danish_helpers():
     assert long_date(D(2024, 10, 24)) == "24. oktober 2024"
     assert long_date(D(2024, 5, 1), year=False) == "1. maj"
     assert sorted(["Ølstykke", "Vallensbæk"], key=danish_sort_key) == ["Vallensbæk", "Ølstykke"]
+
+
+@pytest.mark.django_db
+def test_dates_are_danish_whatever_the_active_language():
+    with translation.override("en"):
+        memo = build_memo(D(2019, 5, 1))
+
+    assert memo.intro[0].endswith("Oversigten er opdateret pr. 1. maj 2019.")

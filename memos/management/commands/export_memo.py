@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone
 
 from memos.build import build_memo
@@ -32,6 +32,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", metavar="FILE", help="Write to this file.")
 
+    # Messages in English like the other commands; the memo itself is Danish regardless.
+    @no_translations
     def handle(self, *args, as_of=None, format=None, output=None, **options):
         day = self._as_of(as_of)
         if format not in FORMATS:
