@@ -19,7 +19,7 @@ from memos import wording
 from memos.build import build_memo
 from memos.forms import ExportForm, IssueForm, MemoWordingForm
 from memos.models import IssuedMemo, MemoWording
-from memos.render import FORMATS, file_name, render
+from memos.render import FORMATS, file_name, render, style_hashes
 from memos.services import issue_memo
 
 EXPORT_PERMISSION = "memos.export_memo"
@@ -172,6 +172,9 @@ class IssuedMemoAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = (
             f'{disposition}; filename="{file_name(memo, format_name)}"'
         )
+        if format_name == "html":
+            # Read by django-csp's middleware: allow this page's own stylesheet, nothing more.
+            response._csp_update = {"style-src": style_hashes(response.content.decode())}
         return response
 
     def document_view(self, request: HttpRequest, pk: int, kind: str) -> HttpResponse:

@@ -7,9 +7,12 @@ person exporting it uses, and they are defined once here for every format.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -106,6 +109,17 @@ def render_html(memo: Memo) -> str:
             "as_of_short": short_date(memo.as_of),
         },
     )
+
+
+def style_hashes(html: str) -> list[str]:
+    """CSP sources that allow exactly the page's own <style> blocks, so the print view keeps
+    its layout under the portal's `style-src 'self'` without allowing any other inline style."""
+    return [
+        "'sha256-{}'".format(
+            base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+        )
+        for style in re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    ]
 
 
 def render_pdf(memo: Memo) -> bytes:

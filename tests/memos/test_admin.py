@@ -1,8 +1,11 @@
 """The memo in the admin: export page, issued memos, editable wording; who may do what."""
 
+import base64
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 
 import pypdf
 import pytest
@@ -91,6 +94,17 @@ def test_download_in_each_format(secretary_client, demo, format_name, content_ty
     assert response["Content-Disposition"] == (
         f'{disposition}; filename="notat-inaktive-kapaciteter-2024-10-24.{format_name}"'
     )
+
+
+@pytest.mark.django_db
+def test_print_view_allows_exactly_its_own_stylesheet(editor_client):
+    response = editor_client.get(EXPORT_URL, {"as_of": "2024-10-24", "format": "html"})
+
+    style = re.search(r"<style>(.*?)</style>", response.content.decode(), re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    assert f"'sha256-{digest}'" in policy
+    assert "unsafe-inline" not in policy
 
 
 @pytest.mark.django_db
