@@ -166,6 +166,12 @@ class Overview:
     years: list[RegionalYear] = field(default_factory=list)
 
     @property
+    def shown_year(self) -> int:
+        """The regional year the pages lead with: in force, else announced, else the latest."""
+        shown = self.regional_now or self.regional_announced or self.latest_regional
+        return shown.year if shown else self.today.year
+
+    @property
     def national_now_areas(self) -> list[str]:
         return round_area_names(self.national_now) if self.national_now else []
 

@@ -46,9 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     tree = AreaTree.load()
     counts = posting_counts_by_area(tree)
+    view = overview(load_rounds(), today)
     context = {
         "today": today,
-        "overview": overview(load_rounds(), today),
+        "overview": view,
         "posting_counts": counts,
         "postings_total": sum(count for _area, count in counts),
         "last_changed": data_last_changed(),
@@ -56,8 +57,8 @@ def home(request: HttpRequest) -> HttpResponse:
             _twin(reverse("open_data:postings_json"), _("Open postings as JSON")),
             _twin(reverse("open_data:postings_csv"), _("Open postings as CSV"), "text/csv"),
             _twin(
-                f"{reverse('open_data:designations_json')}?year={today.year}",
-                _("This year's coverage-threatened areas as JSON"),
+                f"{reverse('open_data:designations_json')}?year={view.shown_year}",
+                _("Coverage-threatened areas %(year)s as JSON") % {"year": view.shown_year},
             ),
         ],
     }
@@ -155,8 +156,7 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rounds = load_rounds()
     view = overview(rounds, today)
-    shown_year = view.regional_now or view.regional_announced or view.latest_regional
-    year = shown_year.year if shown_year else today.year
+    year = view.shown_year
     context = {
         "today": today,
         "overview": view,

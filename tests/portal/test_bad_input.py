@@ -108,7 +108,10 @@ PUBLIC_URLS = [
     "/omraader/",
     "/omraader/broendby-strand/",
     "/en/omraader/amager/",
+    "/en/laegedaekningstruede-omraader/",
+    "/opslag/1/",
     "/feeds/postings/",
+    "/en/feeds/postings/",
     "/sitemap.xml",
     "/api/postings.json",
     "/api/postings.csv",
@@ -149,3 +152,26 @@ def test_no_area_address_or_date_makes_the_area_pages_fail(client, autumn_2024, 
         f"/api/areas/{quote(slug, safe='')}/status.json?{query}",
     ]:
         assert client.get(url).status_code < 500, url
+
+
+def test_the_server_error_page_renders_without_a_request_context(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("da"):
+        danish = server_error(rf.get("/"))
+    with translation.override("en"):
+        english = server_error(rf.get("/en/"))
+    assert danish.status_code == english.status_code == 500
+    assert "Der opstod en fejl" in danish.content.decode()
+    assert "Something went wrong" in english.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+
+
+def test_the_bad_request_page_is_translated(client, autumn_2024):
+    from django.views.defaults import bad_request
+
+    request = client.get("/").wsgi_request
+    response = bad_request(request, exception=None)
+    assert response.status_code == 400
+    assert "Ugyldig forespørgsel" in response.content.decode()

@@ -217,3 +217,23 @@ def test_the_api_answers_the_same_whatever_the_language_asked(client, autumn_202
 def test_open_data_needs_no_login(client, autumn_2024):
     for url in ["/api/postings.json", "/api/postings.csv", "/feeds/postings/", "/sitemap.xml"]:
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("today", [dt.date(2023, 6, 1), dt.date(2024, 1, 3), dt.date(2026, 11, 22)])
+def test_every_machine_readable_twin_answers(client, demo, pin_today, today):
+    import re
+
+    pin_today(today)
+    posting = Capacity.objects.filter(status=Status.POSTED).first()
+    for page in [
+        "/",
+        "/en/opslag/?area=roedovre",
+        f"/opslag/{posting.pk}/",
+        "/laegedaekningstruede-omraader/",
+        "/omraader/ishoej/?date=2023-06-01",
+    ]:
+        html = client.get(page).content.decode()
+        twins = re.findall(r'<link rel="alternate" type="[^"]+"[^>]*href="([^"]+)"', html)
+        assert twins, page
+        for url in twins:
+            assert client.get(url.replace("&amp;", "&")).status_code == 200, (page, url)
