@@ -41,6 +41,7 @@ COPY portal portal
 COPY templates templates
 COPY static static
 COPY fixtures fixtures
+COPY locale locale
 COPY docker docker
 # Static files are collected once, here, with hashed names; they need no database or secret.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
