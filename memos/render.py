@@ -22,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -191,6 +191,9 @@ def render_docx(memo: Memo) -> bytes:
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "da-DK")
     normal.element.get_or_add_rPr().append(language)
+    for name in ("Heading 1", "Heading 2"):
+        # A memo to a committee, not a brochure: black headings instead of the template's blue.
+        document.styles[name].font.color.rgb = RGBColor(0, 0, 0)
     document.core_properties.title = memo.title
     document.core_properties.language = "da-DK"
 

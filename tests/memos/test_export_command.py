@@ -2,6 +2,7 @@
 
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -118,3 +119,24 @@ def test_bad_input_exits_non_zero_from_the_command_line(args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.django_db
+def test_log_lines_never_end_up_inside_a_document_written_to_stdout(monkeypatch):
+    # The portal logs to stdout; WeasyPrint logs each layout step while the PDF is made.
+    redirected = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", redirected)
+    handler = logging.StreamHandler(sys.stdout)
+    weasyprint_log = logging.getLogger("weasyprint")
+    level = weasyprint_log.level
+    weasyprint_log.addHandler(handler)
+    weasyprint_log.setLevel(logging.INFO)
+    try:
+        export("--as-of", "2024-10-24", "--format", "pdf", stdout=redirected)
+    finally:
+        weasyprint_log.removeHandler(handler)
+        weasyprint_log.setLevel(level)
+
+    redirected.flush()
+    assert redirected.buffer.getvalue().startswith(b"%PDF-")
+    assert handler.stream is redirected  # put back afterwards

@@ -1,5 +1,9 @@
 import datetime as dt
+import logging
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -9,6 +13,28 @@ from django.utils import timezone
 from memos.build import build_memo
 from memos.render import FORMATS, render
 from memos.services import check_as_of
+
+
+@contextmanager
+def _logs_to_stderr() -> Iterator[None]:
+    """The portal logs to stdout (the container convention). While the memo itself goes to
+    stdout, log lines (WeasyPrint reports each layout step) go to stderr so that they cannot
+    end up inside the document."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    handlers = {
+        handler
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+        for handler in logger.handlers
+        if isinstance(handler, logging.StreamHandler)
+        and handler.stream in (sys.stdout, sys.__stdout__)
+    }
+    moved = [(handler, handler.setStream(sys.stderr)) for handler in handlers]
+    try:
+        yield
+    finally:
+        for handler, stream in moved:
+            handler.setStream(stream)
 
 
 class Command(BaseCommand):
@@ -47,7 +73,11 @@ class Command(BaseCommand):
                     f"A {format} file is binary and is not written to a terminal: give "
                     f"--output FILE, or redirect stdout (> memo.{format})."
                 )
-        content = render(build_memo(day), format)
+        if output is None:
+            with _logs_to_stderr():
+                content = render(build_memo(day), format)
+        else:
+            content = render(build_memo(day), format)
         if output is not None:
             path = Path(output)
             try:
