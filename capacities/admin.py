@@ -492,8 +492,16 @@ class PoolAdmin(HistoryAdmin):
         return obj.remaining_count
 
     def get_readonly_fields(self, request, obj=None):
-        # The size made the capacities; it cannot change afterwards.
-        return ["created_on", "size"] if obj else []
+        # The date and size made the capacities; they cannot change afterwards.
+        return ["created_short", "size"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "created_on", "size", "criteria"]
+        fields = ["name", "created_short", "size", "criteria"]
+        if self.has_change_permission(request, obj):
+            fields.append("change_note")
+        return fields
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

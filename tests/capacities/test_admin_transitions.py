@@ -242,3 +242,32 @@ def test_every_transition_of_the_life_cycle_has_an_admin_page():
     from capacities.admin_support.actions import SPECS
 
     assert set(SPECS) == set(services.TRANSITIONS)
+
+
+def test_pool_date_and_size_are_fixed_once_created(editor_client):
+    pool = factories.pool(size=2)
+    url = reverse("admin:capacities_pool_change", args=[pool.pk])
+    page = editor_client.get(url).content.decode()
+    assert "27.11.2019" in page
+    assert 'name="size"' not in page
+    response = editor_client.post(
+        url,
+        {
+            "name": "Puljen",
+            "criteria": "Nye kriterier",
+            "size": 9,
+            "created_on": "01.01.2020",
+            "revisions-TOTAL_FORMS": 1,
+            "revisions-INITIAL_FORMS": 1,
+            "revisions-0-id": pool.revisions.get().pk,
+            "revisions-0-pool": pool.pk,
+            "revisions-0-effective_from": "27.11.2019",
+            "revisions-0-text": "Mere end 75% lukket i tre måneder",
+            "revisions-0-threshold_percent": 75,
+            "revisions-0-months": 3,
+        },
+    )
+    assert response.status_code == 302
+    pool.refresh_from_db()
+    assert (pool.name, pool.size, pool.created_on) == ("Puljen", 2, dt.date(2019, 11, 27))
+    assert pool.capacities.count() == 2
