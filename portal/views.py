@@ -196,8 +196,10 @@ def area_list(request: HttpRequest) -> HttpResponse:
             areas = tree.search(form.cleaned_data["q"])
         else:
             status, areas = 400, []
-    covered = covered_area_kinds(tree, load_rounds(), today)
+    rounds = load_rounds()
+    covered = covered_area_kinds(tree, rounds, today)
     counts = dict(posting_counts_by_area(tree))
+    year = overview(rounds, today).shown_year
     rows = [
         {
             "area": area,
@@ -207,7 +209,19 @@ def area_list(request: HttpRequest) -> HttpResponse:
         }
         for area in areas
     ]
-    context = {"form": form, "rows": rows, "today": today, "total": len(tree.by_id)}
+    context = {
+        "form": form,
+        "rows": rows,
+        "today": today,
+        "total": len(tree.by_id),
+        "twins": [
+            _twin(
+                f"{reverse('open_data:designations_json')}?year={year}",
+                _("Coverage-threatened areas %(year)s as JSON") % {"year": year},
+            ),
+            _twin(reverse("open_data:postings_json"), _("Open postings as JSON")),
+        ],
+    }
     return render(request, "portal/area_list.html", context, status=status)
 
 
