@@ -498,10 +498,7 @@ class PoolAdmin(HistoryAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["name", "created_on", "size", "criteria"]
-        fields = ["name", "created_short", "size", "criteria"]
-        if self.has_change_permission(request, obj):
-            fields.append("change_note")
-        return fields
+        return ["name", "created_short", "size", "criteria"]
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

@@ -54,10 +54,11 @@ class PlanningAreaAdmin(HistoryAdmin):
     readonly_fields = ["slug"]
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "parent", "municipality", "slug"]
-        if self.has_change_permission(request, obj):
-            fields.append("change_note")
-        return fields if obj else [name for name in fields if name != "slug"]
+        return (
+            ["name", "parent", "municipality", "slug"]
+            if obj
+            else ["name", "parent", "municipality"]
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # Matched in Python so that "øster" finds Østerbro on SQLite too.

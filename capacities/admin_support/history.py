@@ -6,8 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,8 +36,14 @@ class ReadableDiff(HistoricalRecordContextHelper):
         return readable(super().prepare_delta_change_value(change, value), field)
 
 
+def latest_history_id(instance) -> int | None:
+    return instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
 class ChangeNoteForm(forms.ModelForm):
-    """Every generic edit may say why; the note is kept in the record's history."""
+    """Every generic edit may say why (the note is kept in the record's history), and is
+    refused when someone else saved the record after this form was shown: the form carries
+    the record's latest history entry as the user saw it (optimistic locking)."""
 
     change_note = forms.CharField(
         label=gettext_lazy("Why (kept in the history)"),
@@ -46,6 +51,36 @@ class ChangeNoteForm(forms.ModelForm):
         max_length=500,
         widget=forms.TextInput(attrs={"size": 60}),
     )
+    seen_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "seen_history" in self.fields:
+            self.fields["seen_history"].initial = latest_history_id(self.instance)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None or "seen_history" not in self.fields:
+            return data
+        # The admin saves inside a transaction: lock the row so that two saves at once are
+        # serialised and the second one sees the first one's history entry.
+        type(self.instance)._default_manager.select_for_update().filter(
+            pk=self.instance.pk
+        ).exists()
+        if data.get("seen_history") != latest_history_id(self.instance):
+            raise ValidationError(
+                gettext_lazy(
+                    "Someone else saved %(object)s after you opened it; nothing was saved. "
+                    "Open it again to see their change (its history shows what changed), "
+                    "then make yours."
+                ),
+                code="conflict",
+                params={"object": self.instance},
+            )
+        return data
+
+
+NOTE_FIELDS = ["change_note", "seen_history"]
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -77,17 +112,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if self.has_change_permission(request, obj):
-            return fields
-        return [name for name in fields if name != "change_note"]
+        # The note and the version seen get a section of their own (get_fieldsets).
+        return [name for name in super().get_fields(request, obj) if name not in NOTE_FIELDS]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        names = admin.utils.flatten_fieldsets(fieldsets)
-        if "change_note" in names or not self.has_change_permission(request, obj):
+        if not self.has_change_permission(request, obj):
             return fieldsets
-        return [*fieldsets, (_("Change note"), {"fields": ["change_note"]})]
+        return [*fieldsets, (_("Change note"), {"fields": NOTE_FIELDS})]
 
     def save_model(self, request, obj, form, change) -> None:
         note = form.cleaned_data.get("change_note", "")

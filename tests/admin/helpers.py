@@ -53,3 +53,8 @@ def transition_url(capacity: Capacity, action: str) -> str:
 
 def change_url(capacity: Capacity) -> str:
     return reverse("admin:capacities_capacity_change", args=[capacity.pk])
+
+
+def seen(obj) -> int:
+    """The record's latest history entry: what a generic change form carries as seen."""
+    return obj.history.order_by("-history_id").first().history_id

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from capacities.models import Action, Status
 from tests import factories
-from tests.admin.helpers import form_data, transition_url
+from tests.admin.helpers import form_data, seen, transition_url
 
 
 def test_capacity_history_shows_who_why_and_a_readable_diff(editor_client, editor):
@@ -35,6 +35,7 @@ def test_generic_edit_keeps_the_note_as_the_reason(editor_client, editor):
             "municipality": "Ishøj",
             "parent": "",
             "change_note": "Navnet rettet efter kommunens ønske",
+            "seen_history": seen(area),
         },
     )
     assert response.status_code == 302
@@ -70,3 +71,37 @@ def test_secretary_reads_every_history(secretary_client):
     ).content.decode()
     assert "tildelt" in page
     assert page.count("<tr>") >= 4
+
+
+def test_second_save_of_a_generic_form_is_refused_and_loses_nothing(editor_client, superuser):
+    """Two staff open the same meeting; the first saves; the second, who saw the older
+    version, is told so and nothing of the first one's change is overwritten."""
+    meeting = factories.meeting()
+    url = reverse("admin:capacities_committeemeeting_change", args=[meeting.pk])
+    seen_by_both = seen(meeting)
+    data = {"committee": meeting.committee_id, "date": "18.11.2024"}
+
+    first = editor_client.post(
+        url, {**data, "agenda_title": "Kapaciteter i Herlev", "seen_history": seen_by_both}
+    )
+    second = editor_client.post(
+        url, {**data, "agenda_title": "Noget andet", "seen_history": seen_by_both}
+    )
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "Nogen anden har gemt" in second.content.decode()
+    assert "Noget andet" in second.content.decode()  # what the second one typed is kept
+    meeting.refresh_from_db()
+    assert meeting.agenda_title == "Kapaciteter i Herlev"
+
+
+def test_generic_form_without_the_version_seen_is_refused(editor_client):
+    meeting = factories.meeting()
+    url = reverse("admin:capacities_committeemeeting_change", args=[meeting.pk])
+    response = editor_client.post(
+        url, {"committee": meeting.committee_id, "date": "18.11.2024", "agenda_title": "X"}
+    )
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.agenda_title == ""

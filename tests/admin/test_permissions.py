@@ -13,7 +13,7 @@ from django.urls import reverse
 from capacities.models import Capacity, Committee, PoolCriteriaRevision, Transition
 from coverage_areas.models import Benefit, Designation, PlanningArea
 from tests import factories
-from tests.admin.helpers import SOURCE, form_data, transition_url
+from tests.admin.helpers import SOURCE, form_data, seen, transition_url
 
 ROLES = ["anonymous", "outsider", "secretary", "editor", "superuser"]
 
@@ -143,7 +143,12 @@ def test_changes_posted_to_generic_forms_and_actions(world, client_for, role):
     responses = [
         client.post(
             _url("planningarea", "change", area.pk),
-            {"name": "Ishøj Kommune", "municipality": "Ishøj", "parent": ""},
+            {
+                "name": "Ishøj Kommune",
+                "municipality": "Ishøj",
+                "parent": "",
+                "seen_history": seen(area),
+            },
         ),
         client.post(
             reverse("admin:capacities_capacity_changelist"),

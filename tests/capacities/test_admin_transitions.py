@@ -9,7 +9,7 @@ from django.urls import reverse
 from capacities import services
 from capacities.models import Action, Capacity, Status, Transition
 from tests import factories
-from tests.admin.helpers import SOURCE, change_url, form_data, transition_url
+from tests.admin.helpers import SOURCE, change_url, form_data, seen, transition_url
 
 EXPECTED = {
     Action.RETURN: (Status.AWAITING_DECISION, {"return_reason": "retirement"}),
@@ -255,6 +255,7 @@ def test_pool_date_and_size_are_fixed_once_created(editor_client):
         {
             "name": "Puljen",
             "criteria": "Nye kriterier",
+            "seen_history": seen(pool),
             "size": 9,
             "created_on": "01.01.2020",
             "revisions-TOTAL_FORMS": 1,

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from coverage_areas.models import Designation, DesignationRound, PlanningArea
 from tests import factories
+from tests.admin.helpers import seen
 
 AREA_ADD = reverse("admin:coverage_areas_planningarea_add")
 
@@ -30,7 +31,7 @@ def test_renaming_keeps_the_slug(editor_client):
     area = factories.area("Ishøj")
     editor_client.post(
         reverse("admin:coverage_areas_planningarea_change", args=[area.pk]),
-        {"name": "Ishøj Kommune", "municipality": "Ishøj"},
+        {"name": "Ishøj Kommune", "municipality": "Ishøj", "seen_history": seen(area)},
     )
     area.refresh_from_db()
     assert (area.name, area.slug) == ("Ishøj Kommune", "ishoej")
@@ -41,9 +42,15 @@ def test_area_cannot_be_part_of_its_own_sub_area(editor_client):
     strand = factories.area("Brøndby Strand", parent=brondby)
     response = editor_client.post(
         reverse("admin:coverage_areas_planningarea_change", args=[brondby.pk]),
-        {"name": "Brøndby", "municipality": "Brøndby", "parent": strand.pk},
+        {
+            "name": "Brøndby",
+            "municipality": "Brøndby",
+            "parent": strand.pk,
+            "seen_history": seen(brondby),
+        },
     )
     assert response.status_code == 200
+    assert "Et område kan ikke være en del af sig selv" in response.content.decode()
     brondby.refresh_from_db()
     assert brondby.parent is None
 
