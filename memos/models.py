@@ -21,7 +21,7 @@ class MemoWording(models.Model):
     figures are filled into its placeholders when a memo is built (see `memos.wording`)."""
 
     key = models.CharField(
-        _("text"),
+        _("part of the memo"),
         max_length=40,
         unique=True,
         choices=[(wording.key, wording.label) for wording in WORDINGS],
