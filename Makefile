@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format messages bench screenshots clean
+.PHONY: run test install install-dev lint format messages bench screenshots load-test clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ messages: install-dev
 # Speed against the machine's ceiling at region and country size (PostgreSQL, gunicorn, wrk).
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Public pages under load while editors run transitions, on a private PostgreSQL (about a
+# minute); e.g. LOAD_ARGS="--seconds 60 --readers 16".
+load-test: install
+	$(PY) scripts/load_with_writes.py $(LOAD_ARGS)
 
 # Pictures of the main pages for README, taken by the browser-test setup.
 screenshots: install-dev

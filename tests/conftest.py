@@ -100,3 +100,12 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test starts with a fresh database, so a page cached by an earlier test under the
+    # same data version would be another test's data.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -60,7 +60,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_serialized_contents):
     if not chromium_available():
         pytest.fail(f"CI must run the browser tests, but {HOW_TO_ENABLE}")
     from playwright.sync_api import sync_playwright
@@ -73,9 +73,37 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _serialized_contents(django_db_setup, django_db_blocker) -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
 @pytest.fixture
-def demo_site(transactional_db, live_server):
-    """The live server's URL, with the region's demo data loaded."""
+def _keep_serialized_contents(_serialized_contents):
+    # Django keeps the database's content from after the migrations on the connection object,
+    # to restore it after a transactional test. Once Playwright runs, Django's (context-local)
+    # connections are new objects without it, and the staff groups made by the migrations
+    # would be gone for the tests that follow; hand the content to the current objects.
+    from django.db import connections
+
+    for alias, contents in _serialized_contents.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture
+def demo_site(
+    _keep_serialized_contents, transactional_db, django_db_serialized_rollback, live_server
+):
+    """The live server's URL, with the region's demo data loaded. The live server needs
+    committed data, so the database is emptied afterwards; serialized rollback puts back what
+    the migrations made (the staff groups) for the tests that follow."""
     from capacities import demo
 
     demo.load()

@@ -261,7 +261,7 @@ def test_pool_creation_makes_reserve_capacities_without_area(editor):
     assert Transition.objects.filter(capacity__pool=pool, action=Action.CREATE_IN_POOL).count() == 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_transition_logs_one_structured_line_after_commit(editor, caplog):
     capacity = factories.capacity(Status.GRANTED)
     caplog.clear()
