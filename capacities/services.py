@@ -359,6 +359,8 @@ def return_capacity(
     def change(c: Capacity) -> None:
         c.return_date, c.return_reason, c.return_note = on, reason, note
         c.deciding_meeting = deciding_meeting
+        # The practice that used it has closed; its opening date stays in the history.
+        c.established_on = None
         _clear_posting(c)
         _clear_grant(c)
 
