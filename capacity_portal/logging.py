@@ -51,6 +51,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class TextFormatter(logging.Formatter):
+    """For people reading a terminal (DEBUG): the usual line, then the record's fields."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            line += " " + " ".join(f"{key}={value}" for key, value in fields.items())
+        return line
+
+
 @receiver(user_login_failed, dispatch_uid="capacity_portal.log_login_failure")
 def log_login_failure(
     sender: object, credentials: dict, request: HttpRequest | None = None, **kwargs: Any

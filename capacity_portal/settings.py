@@ -230,7 +230,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "capacity_portal.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"()": "capacity_portal.logging.TextFormatter"},
     },
     "handlers": {
         "stdout": {
