@@ -156,6 +156,12 @@ def load(*, today: dt.date | None = None) -> Summary:
                 decision=_meeting(revision.get("decision")),
             )
 
+    # Intake-closure figures (shortage app): imported before the capacities, so that a
+    # database loaded before they existed gets them too.
+    from shortage import demo as shortage_demo
+
+    summary.notes.append(shortage_demo.load(user))
+
     if (
         Capacity.objects.filter(origin=Capacity.Origin.REGULAR).exists()
         or pool.capacities.exclude(status=Status.POOL_RESERVE).exists()

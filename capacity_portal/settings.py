@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "coverage_areas",
     "capacities",
+    "shortage",
     "memos",
     "portal",
 ]

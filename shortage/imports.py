@@ -1,0 +1,226 @@
+"""Reading and checking an intake-closure file (CSV in UTF-8, or XLSX).
+
+The whole file is checked before anything is written: `read_file` returns either the rows or
+every bad line with its number and the reason. Line 1 is the header; blank lines are skipped
+but keep their numbers, so a number points at the line a spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coverage_areas.models import PlanningArea
+from coverage_areas.text import fold
+
+COLUMNS = ("area", "month", "closed", "total")
+MAX_ROWS = 20_000
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    area: PlanningArea
+    month: dt.date
+    closed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class Checked:
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _cells_from_csv(data: bytes) -> list[tuple[int, list]]:
+    text = data.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    # Spreadsheets set to Danish save CSV with semicolons; accept both separators.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = []
+    start = 1
+    for cells in reader:
+        lines.append((start, cells))
+        start = reader.line_num + 1
+    return lines
+
+
+def _cells_from_xlsx(data: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        return [
+            (number, list(values))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+
+
+def _blank(cells: list) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+def _text(cell) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _month(cell) -> dt.date | str:
+    # A spreadsheet turns "2024-09" into the date 1 September 2024.
+    if isinstance(cell, dt.datetime):
+        cell = cell.date()
+    if isinstance(cell, dt.date):
+        if cell.day != 1:
+            return _("“%(value)s” is a day, not a month (write YYYY-MM)") % {"value": cell}
+        month = cell
+    else:
+        text = _text(cell)
+        match = _MONTH.match(text)
+        if not match or not 1 <= int(match[2]) <= 12:
+            return _("bad month “%(value)s” (write YYYY-MM, e.g. 2024-09)") % {"value": text}
+        month = dt.date(int(match[1]), int(match[2]), 1)
+    if month > timezone.localdate().replace(day=1):
+        return _("the month %(month)s lies in the future") % {"month": f"{month:%Y-%m}"}
+    return month
+
+
+def _count(cell, column: str) -> int | str:
+    if isinstance(cell, bool):
+        cell = str(cell)
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(cell, int):
+        number = cell
+    else:
+        text = _text(cell)
+        if text == "":
+            return _("%(column)s is empty") % {"column": column}
+        if not re.fullmatch(r"[+-]?\d+", text):
+            return _("%(column)s “%(value)s” is not a whole number") % {
+                "column": column,
+                "value": text,
+            }
+        number = int(text)
+    if number < 0:
+        return _("%(column)s is negative (%(value)d)") % {"column": column, "value": number}
+    return number
+
+
+class AreaLookup:
+    """A planning area by name or slug, case-insensitively with æ/ø/å (in Python, because
+    SQLite folds only ASCII)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, PlanningArea] = {}
+        for area in PlanningArea.objects.all():
+            self.by_key[fold(area.name)] = area
+            self.by_key.setdefault(area.slug, area)
+
+    def get(self, text: str) -> PlanningArea | None:
+        return self.by_key.get(fold(text))
+
+
+def read_file(data: bytes) -> Checked:
+    """Check a whole file: the rows, or every problem found (and then no rows)."""
+    checked = Checked()
+    try:
+        lines = _cells_from_xlsx(data) if data[:4] == b"PK\x03\x04" else _cells_from_csv(data)
+    except UnicodeDecodeError:
+        checked.problems.append(Problem(1, _("the file is neither UTF-8 text (CSV) nor XLSX")))
+        return checked
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        checked.problems.append(Problem(1, _("the spreadsheet cannot be read (is it XLSX?)")))
+        return checked
+    except csv.Error as error:
+        checked.problems.append(
+            Problem(1, _("the CSV cannot be read: %(error)s") % {"error": error})
+        )
+        return checked
+
+    lines = [(number, cells) for number, cells in lines if not _blank(cells)]
+    if not lines:
+        checked.problems.append(Problem(1, _("the file is empty")))
+        return checked
+    header_line, header = lines[0]
+    names = [fold(_text(cell)) for cell in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        checked.problems.append(
+            Problem(
+                header_line,
+                _("missing column(s): %(columns)s (the first line must name %(all)s)")
+                % {"columns": ", ".join(missing), "all": ",".join(COLUMNS)},
+            )
+        )
+        return checked
+    if len(lines) - 1 > MAX_ROWS:
+        checked.problems.append(
+            Problem(header_line, _("more than %(max)d rows; split the file") % {"max": MAX_ROWS})
+        )
+        return checked
+    position = {column: names.index(column) for column in COLUMNS}
+    areas = AreaLookup()
+    seen: dict[tuple[int, dt.date], int] = {}
+    for number, cells in lines[1:]:
+        cells = list(cells) + [None] * (len(names) - len(cells))
+        value = {column: cells[index] for column, index in position.items()}
+        reasons: list[str] = []
+        area_text = _text(value["area"])
+        area = areas.get(area_text) if area_text else None
+        if not area_text:
+            reasons.append(_("area is empty"))
+        elif area is None:
+            reasons.append(_("unknown planning area “%(area)s”") % {"area": area_text})
+        month = _month(value["month"])
+        if isinstance(month, str):
+            reasons.append(month)
+        closed = _count(value["closed"], "closed")
+        total = _count(value["total"], "total")
+        for result in (closed, total):
+            if isinstance(result, str):
+                reasons.append(result)
+        if isinstance(closed, int) and isinstance(total, int) and closed > total:
+            reasons.append(
+                _("closed (%(closed)d) is more than total (%(total)d)")
+                % {"closed": closed, "total": total}
+            )
+        if area is not None and isinstance(month, dt.date):
+            earlier = seen.setdefault((area.pk, month), number)
+            if earlier != number:
+                reasons.append(
+                    _("%(area)s %(month)s appears twice (also on line %(line)d)")
+                    % {"area": area.name, "month": f"{month:%Y-%m}", "line": earlier}
+                )
+        if reasons:
+            checked.problems.append(Problem(number, "; ".join(reasons)))
+        else:
+            checked.rows.append(Row(number, area, month, closed, total))
+    if checked.problems:
+        checked.rows = []
+    elif not checked.rows:
+        checked.problems.append(Problem(header_line, _("the file has no rows after the header")))
+    return checked

@@ -1,0 +1,49 @@
+"""Shared set-up for the shortage tests: files to import, and a region of a few areas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from tests import factories
+
+D = dt.date
+
+
+def csv_bytes(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def xlsx_bytes(*rows: tuple) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def areas(db):
+    """Herlev, Høje-Taastrup, Tårnby and Brøndby Strand (a sub-area of Brøndby)."""
+    brondby = factories.area("Brøndby")
+    return {
+        "herlev": factories.area("Herlev"),
+        "hoeje": factories.area("Høje-Taastrup"),
+        "taarnby": factories.area("Tårnby"),
+        "strand": factories.area("Brøndby Strand", parent=brondby),
+    }
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(data: bytes, name: str = "lukninger.csv"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    return write
