@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "shortage",
     "memos",
     "portal",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -244,5 +245,8 @@ LOGGING = {
     "loggers": {
         # axes logs every attempt at INFO in its own words; our audit line says it once.
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every layout step at INFO for each PDF.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
