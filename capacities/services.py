@@ -230,6 +230,20 @@ def _transition(
     return capacity
 
 
+def _announce_posting(capacity: Capacity) -> None:
+    """Mail the doctors subscribed to the area, once the posting is committed (a rolled-back
+    posting announces nothing). Sending never fails the transition: alerts logs its errors."""
+    capacity_id = capacity.pk
+
+    def announce() -> None:
+        # Imported here: alerts builds on the capacities app, not the other way round.
+        from alerts.mail import notify_new_posting
+
+        notify_new_posting(capacity_id)
+
+    transaction.on_commit(announce, robust=True)
+
+
 def _clear_posting(capacity: Capacity) -> None:
     capacity.posted_on = None
     capacity.application_deadline = None
@@ -451,7 +465,7 @@ def post_capacity(
         c.posted_on, c.application_deadline = on, application_deadline
         c.posting_remark, c.posting_channels = remark, channels
 
-    return _transition(
+    capacity = _transition(
         capacity,
         Action.POST,
         by=by,
@@ -462,6 +476,8 @@ def post_capacity(
         expected_version=expected_version,
         change=change,
     )
+    _announce_posting(capacity)
+    return capacity
 
 
 def withdraw_posting(
@@ -563,7 +579,7 @@ def lapse_grant(
             _clear_posting(c)
             c.deciding_meeting = deciding_meeting
 
-    return _transition(
+    capacity = _transition(
         capacity,
         Action.LAPSE_GRANT,
         by=by,
@@ -574,6 +590,9 @@ def lapse_grant(
         expected_version=expected_version,
         change=change,
     )
+    if to_status == Status.POSTED:
+        _announce_posting(capacity)
+    return capacity
 
 
 def establish_capacity(

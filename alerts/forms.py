@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coverage_areas.models import PlanningArea
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: PlanningArea) -> str:
+        if obj.parent_id:
+            return _("%(area)s (part of %(parent)s)") % {"area": obj.name, "parent": obj.parent}
+        return obj.name
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    areas = AreaChoiceField(
+        label=_("Planning areas"),
+        queryset=PlanningArea.objects.select_related("parent").order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Choose the areas you want to hear about, or none to hear about every area. "
+            "An area includes its sub-areas (Brøndby includes Brøndby Strand)."
+        ),
+    )
