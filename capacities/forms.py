@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacities.models import Capacity, CommitteeMeeting, ReturnReason, Status
 from coverage_areas.models import PlanningArea
+from shortage.forms import PoolRuleMixin
 
 
 def _meetings() -> forms.ModelChoiceField:
@@ -229,11 +230,17 @@ class RedistributeForm(TransitionForm):
             self.fields["to_area"].queryset = PlanningArea.objects.exclude(pk=self.capacity.area_id)
 
 
-class AllocateForm(TransitionForm):
+class AllocateForm(PoolRuleMixin, TransitionForm):
+    """Allocation cites the pool rule: the area's verdict on the date is shown and stored
+    with the transition; an area the figures rule out takes an explicit reason."""
+
     area = forms.ModelChoiceField(label=_("Planning area"), queryset=PlanningArea.objects.all())
     reason = _text(_("Why"), required=True, help_text=_("How the area meets the pool's criteria."))
     remark = _text(_("Public remark on the posting"))
     service_fields = ("area", "reason", "remark")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), **self.eligibility_kwargs()}
 
 
 class RegisterForm(forms.Form):

@@ -69,7 +69,10 @@ def transition_view(
     conflict = False
     if request.method == "POST":
         form = form_class(request.POST, capacity=capacity)
-        if form.is_valid():
+        if "_check" in request.POST:
+            # "Show the verdict" (allocation): validate and show the pool rule, save nothing.
+            form.is_valid()
+        elif form.is_valid():
             try:
                 spec.service(
                     capacity,
@@ -116,6 +119,7 @@ def transition_view(
         form=form,
         media=model_admin.media + form.media,
         conflict=conflict,
+        verdict=getattr(form, "verdict", None),
         change_url=change_url(capacity),
         reload_url=transition_url(capacity, action),
     )

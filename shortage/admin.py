@@ -1,0 +1,146 @@
+"""Staff pages: the figures (list, history), their import, and the pool eligibility page."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from capacities.admin_support.history import HistoryAdmin
+from shortage.eligibility import NoCriteria, evaluate
+from shortage.forms import EligibilityDateForm, ImportForm, IntakeClosureForm
+from shortage.imports import read_file
+from shortage.models import IntakeClosure
+from shortage.services import import_closures
+
+IMPORT_PERMISSIONS = ("shortage.add_intakeclosure", "shortage.change_intakeclosure")
+VIEW_PERMISSION = "shortage.view_intakeclosure"
+
+
+@admin.register(IntakeClosure)
+class IntakeClosureAdmin(HistoryAdmin):
+    form = IntakeClosureForm
+    list_display = ["area", "month_label", "closed", "total", "percent"]
+    list_select_related = ["area"]
+    list_filter = ["month", ("area", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["area__name", "area__slug"]
+    fields = ["area", "month", "closed", "total"]
+    change_list_template = "shortage/admin/intakeclosure_change_list.html"
+
+    @admin.display(description=gettext_lazy("month"), ordering="month")
+    def month_label(self, obj: IntakeClosure) -> str:
+        return f"{obj.month:%Y-%m}"
+
+    @admin.display(description=gettext_lazy("closed share"))
+    def percent(self, obj: IntakeClosure) -> str:
+        return "—" if obj.share is None else f"{obj.share * 100:.1f} %"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="shortage_intakeclosure_import"),
+            path(
+                "eligibility/",
+                wrap(self.eligibility_view),
+                name="shortage_intakeclosure_eligibility",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            "can_import": request.user.has_perms(IMPORT_PERMISSIONS),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra)
+
+    def _context(self, request: HttpRequest, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "has_view_permission": self.has_view_permission(request),
+            **extra,
+        }
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file: every bad line is listed and nothing is stored, or all is stored."""
+        if not request.user.has_perms(IMPORT_PERMISSIONS):
+            raise PermissionDenied
+        problems = []
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                checked = read_file(upload.read())
+                problems = checked.problems
+                if checked.ok:
+                    summary = import_closures(
+                        checked.rows,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"]
+                        or _("Import of %(file)s") % {"file": upload.name},
+                    )
+                    self.message_user(
+                        request,
+                        _(
+                            "%(file)s: %(rows)d rows imported; %(created)d new, "
+                            "%(replaced)d replaced, %(unchanged)d unchanged."
+                        )
+                        % {
+                            "file": upload.name,
+                            "rows": summary.rows,
+                            "created": summary.created,
+                            "replaced": summary.replaced,
+                            "unchanged": summary.unchanged,
+                        },
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:shortage_intakeclosure_changelist"))
+        else:
+            form = ImportForm()
+        context = self._context(
+            request,
+            title=_("Import intake closures"),
+            form=form,
+            problems=problems,
+            media=self.media + form.media,
+        )
+        status = 400 if problems else 200
+        return TemplateResponse(request, "shortage/admin/import.html", context, status=status)
+
+    def eligibility_view(self, request: HttpRequest) -> HttpResponse:
+        """Per area, the months that count, their shares, what is on the way, the verdict."""
+        if not request.user.has_perm(VIEW_PERMISSION):
+            raise PermissionDenied
+        form = EligibilityDateForm(request.GET if "on" in request.GET else None)
+        on = timezone.localdate()
+        report = error = None
+        if form.is_bound and not form.is_valid():
+            pass
+        else:
+            if form.is_bound:
+                on = form.cleaned_data["on"]
+            try:
+                report = evaluate(on)
+            except NoCriteria:
+                error = _("No pool criteria were in force on that date.")
+        context = self._context(
+            request,
+            title=_("Pool eligibility"),
+            form=form,
+            on=on,
+            report=report,
+            error=error,
+            media=self.media + form.media,
+        )
+        return TemplateResponse(
+            request,
+            "shortage/admin/eligibility.html",
+            context,
+            status=400 if form.errors else 200,
+        )
