@@ -19,6 +19,7 @@ from coverage_areas.models import (
     PlanningArea,
 )
 from coverage_areas.text import fold
+from shortage.models import IntakeClosure
 
 # Danish alphabetical order: æ, ø, å come after z, in that order.
 _DANISH_ORDER = str.maketrans({"æ": "z\x01", "ø": "z\x02", "å": "z\x03"})
@@ -287,12 +288,13 @@ def in_process_in(areas: list[PlanningArea]) -> QuerySet[Capacity]:
 
 def data_last_changed() -> dt.datetime | None:
     """When the public data last changed: the newest recorded transition or designation,
-    round or benefit history row."""
+    round, benefit or intake-closure history row."""
     stamps = [
         Transition.objects.aggregate(at=Max("recorded_at"))["at"],
         Designation.history.aggregate(at=Max("history_date"))["at"],
         DesignationRound.history.aggregate(at=Max("history_date"))["at"],
         Benefit.history.aggregate(at=Max("history_date"))["at"],
+        IntakeClosure.history.aggregate(at=Max("history_date"))["at"],
     ]
     present = [s for s in stamps if s is not None]
     return max(present) if present else None
@@ -307,3 +309,16 @@ def posting_counts_by_area(tree: AreaTree) -> list[tuple[PlanningArea, int]]:
         .order_by()
     )
     return [(a, counts[a.pk]) for a in tree.all() if counts.get(a.pk)]
+
+
+PRESSURE_ORDERS = ("name", "share")
+
+
+def latest_closure_shares(order: str = "name") -> list[IntakeClosure]:
+    """Each area's most recent closure figures (one query), by Danish name or by share, the
+    highest first (an area whose total was 0 has no share and comes last)."""
+    rows = list(IntakeClosure.objects.latest_per_area())
+    rows.sort(key=lambda c: danish_key(c.area.name))
+    if order == "share":
+        rows.sort(key=lambda c: -1 if c.share is None else c.share, reverse=True)
+    return rows

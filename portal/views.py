@@ -19,6 +19,7 @@ from portal.cache import cached_page
 from portal.filters import PostingFilter
 from portal.forms import AreaSearchForm, StatusDateForm
 from portal.queries import (
+    PRESSURE_ORDERS,
     AreaTree,
     benefits_by_kind,
     covered_area_kinds,
@@ -26,6 +27,7 @@ from portal.queries import (
     designations_on,
     in_force,
     in_process_in,
+    latest_closure_shares,
     load_rounds,
     national_rounds,
     open_postings,
@@ -33,6 +35,9 @@ from portal.queries import (
     posting_counts_by_area,
     round_area_names,
 )
+from shortage.charts import share_chart
+from shortage.eligibility import threshold_on
+from shortage.models import IntakeClosure
 
 PAGE_SIZE = 25
 
@@ -157,9 +162,16 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
     rounds = load_rounds()
     view = overview(rounds, today)
     year = view.shown_year
+    # An unknown sort order is ignored (names), as a link with a stale parameter should work.
+    order = request.GET.get("sort", "name")
+    order = order if order in PRESSURE_ORDERS else "name"
+    criteria = threshold_on(today)
     context = {
         "today": today,
         "overview": view,
+        "pressure": latest_closure_shares(order),
+        "pressure_order": order,
+        "threshold_percent": criteria.threshold_percent if criteria else None,
         "national_rounds": [
             {"period": r.period, "names": round_area_names(r)} for r in national_rounds(rounds)
         ],
@@ -294,6 +306,10 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
             c for c in capacities if c.status in (Status.AWAITING_DECISION, Status.AWAITING_POSTING)
         ],
         "timeline": _timeline(tree, rounds, area),
+        "chart": share_chart(
+            IntakeClosure.objects.for_area(area),
+            threshold_percent=getattr(threshold_on(today), "threshold_percent", None),
+        ),
         "form": form,
         "asked": asked,
         "twins": [

@@ -193,6 +193,16 @@ def criteria_on(on: dt.date, pool: Pool | None = None) -> PoolCriteriaRevision:
     return criteria
 
 
+def threshold_on(on: dt.date) -> PoolCriteriaRevision | None:
+    """The criteria in force on the date of the pool that applies then, in one query (for the
+    public chart's threshold line)."""
+    return (
+        PoolCriteriaRevision.objects.filter(effective_from__lte=on, pool__created_on__lte=on)
+        .order_by("-pool__created_on", "-pool_id", "-effective_from")
+        .first()
+    )
+
+
 def evaluate(
     on: dt.date, *, pool: Pool | None = None, areas: list[PlanningArea] | None = None
 ) -> Report:

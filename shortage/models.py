@@ -64,6 +64,11 @@ class IntakeClosure(models.Model):
         """closed / total; None when the area had no capacities (no share to speak of)."""
         return self.closed / self.total if self.total else None
 
+    @property
+    def percent(self) -> float | None:
+        share = self.share
+        return None if share is None else round(share * 100, 1)
+
     def above(self, threshold_percent: int) -> bool:
         """More than `threshold_percent` closed, in whole numbers (no float rounding at the
         border: 12 of 16 is exactly 75%, which is not *more* than 75%). A month with no
