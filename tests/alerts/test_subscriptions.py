@@ -399,3 +399,22 @@ def test_the_confirmation_mail_can_also_cancel_the_request(subscribe, areas):
     response = Client().post(path_of(header.strip("<>")), ONE_CLICK)
     assert response.status_code == 200
     assert not Subscription.objects.exists()
+
+
+def test_a_run_that_lost_the_race_to_another_sends_nothing(subscriber, post, areas):
+    # Two runs at once both find the subscriber unmailed; the unique record decides which
+    # one mails. Here the other run has just recorded its mail.
+    subscription = subscriber("doctor@example.dk", ["herlev"])
+    capacity = post("Herlev")
+    mail.outbox.clear()
+    posting = alert_mail.current_posting(capacity)
+    AlertDelivery.objects.filter(subscription=subscription).delete()
+    AlertDelivery.objects.create(subscription=subscription, posting=posting, capacity=capacity)
+
+    sent = alert_mail._deliver(
+        subscription, capacity, posting, base="https://testserver", connection=None
+    )
+
+    assert sent is False
+    assert mail.outbox == []
+    assert AlertDelivery.objects.count() == 1
