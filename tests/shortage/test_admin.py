@@ -35,9 +35,11 @@ def test_anonymous_visitors_are_sent_to_the_login(anonymous_client, url):
 
 
 @pytest.mark.parametrize("url", [IMPORT, ELIGIBILITY])
-def test_a_logged_in_non_staff_user_gets_no_page(client, outsider, url):
+def test_a_logged_in_non_staff_user_is_sent_to_the_login(client, outsider, url):
     client.force_login(outsider)
-    assert client.get(url).status_code in (302, 403)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
 
 
 def test_a_secretary_sees_the_figures_and_the_eligibility_but_cannot_import(
