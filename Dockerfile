@@ -38,6 +38,8 @@ COPY capacities capacities
 COPY coverage_areas coverage_areas
 COPY memos memos
 COPY portal portal
+COPY shortage shortage
+COPY alerts alerts
 COPY templates templates
 COPY static static
 COPY fixtures fixtures

@@ -30,7 +30,7 @@ def site_url(request: HttpRequest | None = None) -> str:
     """Scheme and host for links in mails, without a trailing slash."""
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
-    configured = getattr(settings, "PORTAL_BASE_URL", "")
+    configured = settings.PORTAL_BASE_URL
     if configured:
         return configured.rstrip("/")
     hosts = [host for host in settings.ALLOWED_HOSTS if host and "*" not in host]

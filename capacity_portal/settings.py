@@ -162,6 +162,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
 
 # Email: EMAIL_URL in one variable, or the usual EMAIL_HOST/EMAIL_PORT/... one by one.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kapacitetsportalen@localhost")
+# Scheme and host for links in mails sent outside a request (alerts to doctors), e.g.
+# https://kapacitet.example.dk; without it, https:// and the first of ALLOWED_HOSTS.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 if os.environ.get("EMAIL_URL"):
     globals().update(email_from_url(os.environ["EMAIL_URL"]))
