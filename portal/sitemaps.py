@@ -25,6 +25,7 @@ class PageSitemap(_Bilingual):
             "portal:posting_list",
             "portal:threatened_areas",
             "portal:area_list",
+            "alerts:subscribe",
         ]
 
     def location(self, item: str) -> str:

@@ -189,6 +189,7 @@ def test_sitemap_lists_every_public_page_in_both_languages(client, autumn_2024):
         "/laegedaekningstruede-omraader/",
         "/omraader/",
         "/omraader/broendby-strand/",
+        "/abonnement/",
         f"/opslag/{posting.pk}/",
     ]:
         assert f"http://testserver{path}" in urls
