@@ -22,12 +22,31 @@ IMPORT_PERMISSIONS = ("shortage.add_intakeclosure", "shortage.change_intakeclosu
 VIEW_PERMISSION = "shortage.view_intakeclosure"
 
 
+class MonthFilter(admin.SimpleListFilter):
+    """The months that have figures, newest first (a date filter's "past 7 days" means
+    nothing for monthly figures)."""
+
+    title = gettext_lazy("month")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        months = IntakeClosure.objects.order_by("-month").values_list("month", flat=True)
+        return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months.distinct()]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        year, _sep, month = value.partition("-")
+        if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+            return queryset.filter(month__year=int(year), month__month=int(month))
+        return queryset
+
+
 @admin.register(IntakeClosure)
 class IntakeClosureAdmin(HistoryAdmin):
     form = IntakeClosureForm
     list_display = ["area", "month_label", "closed", "total", "percent"]
     list_select_related = ["area"]
-    list_filter = ["month", ("area", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [MonthFilter, ("area", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["area__name", "area__slug"]
     fields = ["area", "month", "closed", "total"]
     change_list_template = "shortage/admin/intakeclosure_change_list.html"

@@ -149,3 +149,16 @@ def test_an_editor_corrects_one_month_in_the_admin_form(editor_client, areas):
     closure.refresh_from_db()
     assert closure.closed == 12
     assert closure.history.first().history_change_reason == "Rettet"
+
+
+def test_the_list_filters_by_month(secretary_client, areas):
+    for month in (8, 9):
+        IntakeClosure.objects.create(
+            area=areas["herlev"], month=D(2024, month, 1), closed=13, total=16
+        )
+    page = secretary_client.get(CHANGELIST, {"month": "2024-09"})
+    assert page.status_code == 200
+    assert [c.month for c in page.context["cl"].result_list] == [D(2024, 9, 1)]
+    assert "?month=2024-08" in page.content.decode()
+    # A month that is not one shows everything rather than an error.
+    assert secretary_client.get(CHANGELIST, {"month": "2024-99"}).status_code == 200
