@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,6 +10,8 @@ from django.db import transaction
 
 from shortage.imports import Row
 from shortage.models import IntakeClosure
+
+log = logging.getLogger("shortage.imports")
 
 
 @dataclass
@@ -50,4 +53,15 @@ def import_closures(rows: list[Row], *, by: AbstractBaseUser | None, reason: str
             closure._history_user = by
             closure._change_reason = reason
             closure.save()
+        fields = {
+            "event": "intake_closures_imported",
+            "rows": summary.rows,
+            "created": summary.created,
+            "replaced": summary.replaced,
+            "unchanged": summary.unchanged,
+            "by": getattr(by, "username", None),
+        }
+        transaction.on_commit(
+            lambda: log.info("intake closures imported", extra={"fields": fields})
+        )
     return summary
