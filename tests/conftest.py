@@ -109,3 +109,15 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _danish_by_default():
+    # A request under /en/ leaves English active in the thread; every test starts in the
+    # portal's default language, as a new request would.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
