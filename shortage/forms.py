@@ -87,9 +87,8 @@ class EligibilityDateForm(forms.Form):
 class PoolRuleMixin(forms.Form):
     """For the allocation of a pool capacity: evaluates the pool rule for the chosen area and
     date (shortage.eligibility), keeps the verdict to show and store, and asks for an explicit
-    reason when the figures rule the area out. A verdict left open for want of figures asks
-    for none: the allocation's own reason carries the judgement, and the stored verdict says
-    which months had no figures."""
+    reason whenever the rule does not find the area eligible: when the figures rule it out,
+    and when figures are missing (the stored verdict says which months)."""
 
     verdict = None
 
@@ -117,7 +116,7 @@ class PoolRuleMixin(forms.Form):
         if data.get("area") is not None and data.get("on") is not None and pool is not None:
             self.verdict = verdict_for(data["area"], data["on"], pool=pool)
         override = (data.get("override_reason") or "").strip()
-        if self.verdict is not None and self.verdict.refused and not override:
+        if self.verdict is not None and not self.verdict.eligible and not override:
             self.add_error(
                 "override_reason",
                 _(

@@ -89,13 +89,21 @@ def test_show_the_verdict_saves_nothing(editor_client, reserve, areas):
     assert reserve.status == Status.POOL_RESERVE
 
 
-def test_missing_figures_leave_the_verdict_open_and_stored(editor_client, reserve, areas):
+def test_missing_figures_need_a_reason_and_are_stored_with_it(editor_client, reserve, areas):
     figures(areas["herlev"], {9: 13})
-    response = allocate(editor_client, reserve, areas["herlev"])
+    refused = allocate(editor_client, reserve, areas["herlev"])
+    assert refused.status_code == 200
+    reserve.refresh_from_db()
+    assert reserve.status == Status.POOL_RESERVE
+
+    response = allocate(
+        editor_client, reserve, areas["herlev"], override_reason="Tal for juli-august på vej"
+    )
     assert response.status_code == 302
     stored = reserve.transitions.last().details["eligibility"]
     assert stored["verdict"] == "missing_data"
     assert stored["missing_months"] == ["2024-08", "2024-07"]
+    assert stored["override_reason"] == "Tal for juli-august på vej"
 
 
 def test_a_secretary_cannot_allocate(secretary_client, reserve, areas):
