@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from capacities.models import Action, Capacity, Origin, Status, Transition
+from common.text import danish_slugify
 from coverage_areas.models import Designation, DesignationRound, PlanningArea
-from coverage_areas.text import danish_slugify
 
 CYCLE = [
     (Action.RETURN, Status.AWAITING_DECISION),

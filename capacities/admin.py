@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from capacities import services
 from capacities.admin_support import dashboard
 from capacities.admin_support.actions import SPECS, TransitionSpec
-from capacities.admin_support.history import HistoryAdmin
 from capacities.admin_support.lists import (
     OverdueFilter,
     export_csv,
@@ -41,6 +40,7 @@ from capacities.models import (
     Status,
     Transition,
 )
+from common.admin_history import HistoryAdmin
 
 admin.site.site_header = _("Kapacitetsportalen: administration")
 admin.site.site_title = _("Kapacitetsportalen")

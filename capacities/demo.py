@@ -19,8 +19,8 @@ from django.db import transaction
 
 from capacities import services
 from capacities.models import Capacity, Committee, CommitteeMeeting, Pool, Status
+from common.text import danish_slugify
 from coverage_areas.models import Benefit, Designation, DesignationRound, PlanningArea
-from coverage_areas.text import danish_slugify
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 LOADER_USERNAME = "demo-loader"

@@ -8,11 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class PlanningAreaQuerySet(models.QuerySet):
-    def top_level(self) -> PlanningAreaQuerySet:
-        return self.filter(parent__isnull=True)
-
-
 class PlanningArea(models.Model):
     """A planning area (planlægningsområde): a municipality, a Copenhagen district, or a
     sub-area of one of them (Brøndby Strand within Brøndby)."""
@@ -30,7 +25,6 @@ class PlanningArea(models.Model):
     municipality = models.CharField(_("municipality"), max_length=100)
 
     history = HistoricalRecords()
-    objects = PlanningAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -61,18 +55,11 @@ class DesignationKind(models.TextChoices):
 
 
 class DesignationRoundQuerySet(models.QuerySet):
-    def regional(self) -> DesignationRoundQuerySet:
-        return self.filter(kind=DesignationKind.REGIONAL)
-
-    def national(self) -> DesignationRoundQuerySet:
-        return self.filter(kind=DesignationKind.NATIONAL)
-
     def decided(self) -> DesignationRoundQuerySet:
         return self.filter(status=DesignationRound.Status.DECIDED)
 
     def in_force_on(self, on: dt.date) -> DesignationRoundQuerySet:
-        # A round applies from its decision (never before 1 January of its first year) to
-        # 31 December of its last year; an announced round applies nowhere yet.
+        """As DesignationRound.in_force_on, in the database."""
         return self.decided().filter(
             first_year__lte=on.year, last_year__gte=on.year, decision_date__lte=on
         )
@@ -144,6 +131,11 @@ class DesignationRound(models.Model):
     def valid_to(self) -> dt.date:
         return dt.date(self.last_year, 12, 31)
 
+    def in_force_on(self, on: dt.date) -> bool:
+        """A round applies from its decision (never before 1 January of its first year) to
+        31 December of its last year; an announced round applies nowhere yet."""
+        return self.valid_from is not None and self.valid_from <= on <= self.valid_to
+
 
 class DesignationQuerySet(models.QuerySet):
     def in_force_on(self, on: dt.date) -> DesignationQuerySet:
@@ -184,11 +176,6 @@ class Designation(models.Model):
         return f"{self.area} ({self.round})"
 
 
-class BenefitQuerySet(models.QuerySet):
-    def for_kind(self, kind: str) -> BenefitQuerySet:
-        return self.filter(kind__in=[kind, Benefit.Scope.ALL])
-
-
 class Benefit(models.Model):
     """What a doctor gets in a coverage-threatened area of a kind."""
 
@@ -203,7 +190,6 @@ class Benefit(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
-    objects = BenefitQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "order", "id"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, Q
@@ -23,6 +23,7 @@ from capacities.models import (
     Status,
     Transition,
 )
+from common.text import danish_key, join_danish
 from memos import wording
 from memos.models import MemoWording
 
@@ -42,13 +43,6 @@ DANISH_MONTHS = (
     "december",
 )
 
-# Danish alphabetical order puts æ, ø, å after z; these characters sort just after "z".
-_DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"})
-
-
-def danish_sort_key(name: str) -> str:
-    return name.casefold().translate(_DANISH_ORDER)
-
 
 def long_date(day: dt.date, *, year: bool = True) -> str:
     """24. oktober 2024 (prose)."""
@@ -59,14 +53,6 @@ def long_date(day: dt.date, *, year: bool = True) -> str:
 def short_date(day: dt.date) -> str:
     """24.10.2024 (tables)."""
     return f"{day:%d.%m.%Y}"
-
-
-def join_danish(items: Sequence[str]) -> str:
-    """ "a", "a og b", "a, b og c"."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} og {items[-1]}"
 
 
 @dataclass(frozen=True)
@@ -288,7 +274,7 @@ def _posted(
     for state in [*posted, *awaiting_posting]:
         areas[state.area.name].append(state)
     rows = []
-    for area in sorted(areas, key=danish_sort_key):
+    for area in sorted(areas, key=danish_key):
         group = areas[area]
         rows.append(PostedRow(area, len(group), _posted_remark(group, pools, allocated_on, text)))
     total = sum(row.count for row in rows)
@@ -342,7 +328,7 @@ def _granted(as_of: dt.date, states: list[Transition], text: _Text) -> GrantedSe
     for state in states:
         areas[state.area.name].append(state)
     rows = []
-    for area in sorted(areas, key=danish_sort_key):
+    for area in sorted(areas, key=danish_key):
         group = areas[area]
         deadlines = sorted({s.establishment_deadline for s in group})
         remarks = dict.fromkeys(s.grant_remark.strip() for s in group if s.grant_remark.strip())
@@ -372,7 +358,7 @@ def _pool(states: list[Transition], pools: dict[int, Pool], text: _Text) -> Pool
         "allocated": allocated,
         "allocated_awaiting_posting": len(awaiting),
         "remaining": remaining,
-        "areas": join_danish(sorted({s.area.name for s in awaiting}, key=danish_sort_key)),
+        "areas": join_danish(sorted({s.area.name for s in awaiting}, key=danish_key)),
     }
     sentences = []
     if created:  # Without a pool on the date there is no history to tell.

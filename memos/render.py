@@ -27,7 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from memos.build import GrantedRow, Memo, join_danish, short_date
+from common.text import danish_separators, join_danish
+from memos.build import GrantedRow, Memo, short_date
 
 LABELS = {
     "memo": "NOTAT",
@@ -58,17 +59,11 @@ def file_name(memo: Memo, extension: str) -> str:
 
 def deadline_parts(row: GrantedRow) -> list[dict]:
     """Each deadline as table text, whether it is overdue, and the separator after it."""
-    texts = [short_date(d.date) for d in row.deadlines]
-    parts = []
-    for index, deadline in enumerate(row.deadlines):
-        if index == len(texts) - 1:
-            separator = ""
-        elif index == len(texts) - 2:
-            separator = " og "
-        else:
-            separator = ", "
-        parts.append({"text": texts[index], "overdue": deadline.overdue, "separator": separator})
-    return parts
+    separators = danish_separators(len(row.deadlines))
+    return [
+        {"text": short_date(d.date), "overdue": d.overdue, "separator": separator}
+        for d, separator in zip(row.deadlines, separators, strict=True)
+    ]
 
 
 def deadline_text(row: GrantedRow) -> str:

@@ -9,22 +9,21 @@ import io
 import re
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal import clock
-from portal.aliases import area_for_alias
-from portal.cache import cached_page
-from portal.filters import PostingFilter
-from portal.queries import (
-    AreaTree,
+from coverage_areas.status import (
     designations_on,
     load_rounds,
     national_round_for_year,
-    open_postings,
     regional_years,
     round_area_names,
 )
+from coverage_areas.tree import AreaTree
+from portal import clock
+from portal.aliases import area_or_redirect
+from portal.cache import cached_page
+from portal.filters import PostingFilter
+from portal.queries import open_postings
 
 POSTING_FIELDS = ["area", "area_slug", "origin", "posted_on", "application_deadline", "remark"]
 # Years outside this range are typing mistakes, not rounds anyone will record.
@@ -140,15 +139,11 @@ def designations_json(request: HttpRequest) -> HttpResponse:
 @cached_page
 def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
     tree = AreaTree.load()
-    area = tree.by_slug.get(slug)
+    area = area_or_redirect(request, tree, slug, "open_data:area_status")
     if area is None:
-        canonical = area_for_alias(tree, slug)
-        if canonical is None:
-            return _error(_("No planning area has the address “%(slug)s”.") % {"slug": slug}, 404)
-        url = reverse("open_data:area_status", args=[canonical.slug])
-        if request.META.get("QUERY_STRING"):
-            url += "?" + request.META["QUERY_STRING"]
-        return HttpResponsePermanentRedirect(url)
+        return _error(_("No planning area has the address “%(slug)s”.") % {"slug": slug}, 404)
+    if isinstance(area, HttpResponsePermanentRedirect):
+        return area
     text = request.GET.get("date")
     if text is None:
         return _error(_("Give the date, for example ?date=2023-06-01."))
@@ -159,7 +154,7 @@ def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
         on = dt.date.fromisoformat(text.strip())
     except ValueError:
         return _error(_("The date must be written YYYY-MM-DD, for example 2023-06-01."))
-    applying = designations_on(tree, load_rounds(), area, on)
+    applying = designations_on(load_rounds(), area, on)
     return _json(
         {
             "area": area.name,

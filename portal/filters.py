@@ -10,7 +10,8 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from capacities.models import Capacity, Origin
-from portal.queries import AreaTree, covered_area_kinds
+from coverage_areas.status import covered_area_kinds
+from coverage_areas.tree import AreaTree
 
 THREATENED_CHOICES = [
     ("yes", _("Yes, regionally or nationally")),

@@ -13,27 +13,28 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capacities.models import Status
+from coverage_areas.status import (
+    benefits_by_kind,
+    covered_area_kinds,
+    designations_on,
+    load_rounds,
+    national_rounds,
+    overview,
+    round_area_names,
+)
+from coverage_areas.tree import AreaTree
 from portal import clock
-from portal.aliases import area_for_alias
+from portal.aliases import area_or_redirect
 from portal.cache import cached_page
 from portal.filters import PostingFilter
 from portal.forms import AreaSearchForm, StatusDateForm
 from portal.queries import (
     PRESSURE_ORDERS,
-    AreaTree,
-    benefits_by_kind,
-    covered_area_kinds,
     data_last_changed,
-    designations_on,
-    in_force,
     in_process_in,
     latest_closure_shares,
-    load_rounds,
-    national_rounds,
     open_postings,
-    overview,
     posting_counts_by_area,
-    round_area_names,
 )
 from shortage.charts import share_chart
 from shortage.eligibility import threshold_on
@@ -138,7 +139,7 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     posting = get_object_or_404(open_postings(), pk=pk)
     tree = AreaTree.load()
     area = tree.by_id[posting.area_id]
-    applying = designations_on(tree, load_rounds(), area, today)
+    applying = designations_on(load_rounds(), area, today)
     context = {
         "posting": posting,
         "area": area,
@@ -240,7 +241,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 def _timeline(tree: AreaTree, rounds, area) -> list[dict]:
     """The area's designation history by year, newest first: for each year and kind, whether
     it was designated (itself or through the area it is part of), or the round's state."""
-    lineage = {a.pk for a in tree.lineage(area)}
+    lineage = {a.pk for a in area.lineage()}
     if not rounds:
         return []
     years = range(max(r.last_year for r in rounds), min(r.first_year for r in rounds) - 1, -1)
@@ -265,15 +266,11 @@ def _timeline(tree: AreaTree, rounds, area) -> list[dict]:
 @cached_page
 def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tree = AreaTree.load()
-    area = tree.by_slug.get(slug)
+    area = area_or_redirect(request, tree, slug, "portal:area_detail")
     if area is None:
-        canonical = area_for_alias(tree, slug)
-        if canonical is None:
-            raise Http404(_("No planning area has that address."))
-        url = reverse("portal:area_detail", args=[canonical.slug])
-        if request.META.get("QUERY_STRING"):
-            url += "?" + request.META["QUERY_STRING"]
-        return HttpResponsePermanentRedirect(url)
+        raise Http404(_("No planning area has that address."))
+    if isinstance(area, HttpResponsePermanentRedirect):
+        return area
     today = clock.today()
     rounds = load_rounds()
     form = StatusDateForm(request.GET if "date" in request.GET else None)
@@ -283,11 +280,13 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             on = form.cleaned_data["date"]
             pending = [
-                r for r in rounds if r.first_year <= on.year <= r.last_year and not in_force(r, on)
+                r
+                for r in rounds
+                if r.first_year <= on.year <= r.last_year and not r.in_force_on(on)
             ]
             asked = {
                 "date": on,
-                "applying": designations_on(tree, rounds, area, on),
+                "applying": designations_on(rounds, area, on),
                 "pending": pending,
             }
         else:
@@ -299,7 +298,7 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "parent": tree.parent(area),
         "sub_areas": tree.children.get(area.pk, []),
         "today": today,
-        "now": _benefit_groups(designations_on(tree, rounds, area, today), get_language() or "da"),
+        "now": _benefit_groups(designations_on(rounds, area, today), get_language() or "da"),
         "posted": [c for c in capacities if c.status == Status.POSTED],
         "granted": [c for c in capacities if c.status == Status.GRANTED],
         "awaiting": [

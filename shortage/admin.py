@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacities.admin_support.history import HistoryAdmin
+from common.admin_history import HistoryAdmin
 from shortage.eligibility import NoCriteria, evaluate
 from shortage.forms import EligibilityDateForm, ImportForm, IntakeClosureForm
 from shortage.imports import read_file

@@ -26,7 +26,7 @@ from django.db.models import Count
 
 from capacities.models import IN_PROCESS, Pool, PoolCriteriaRevision, Status, Transition
 from coverage_areas.models import PlanningArea
-from portal.queries import danish_key
+from common.text import danish_key
 from shortage.models import IntakeClosure
 
 ELIGIBLE = "eligible"

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from capacities.admin_support.history import ChangeNoteForm
+from common.admin_history import ChangeNoteForm
 from shortage.models import IntakeClosure
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

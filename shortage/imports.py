@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.text import fold
 from coverage_areas.models import PlanningArea
-from coverage_areas.text import fold
 
 COLUMNS = ("area", "month", "closed", "total")
 MAX_ROWS = 20_000

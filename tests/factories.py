@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 
 from capacities import services
 from capacities.models import Capacity, Committee, CommitteeMeeting, Pool, Status
+from common.text import danish_slugify
 from coverage_areas.models import Designation, DesignationRound, PlanningArea
-from coverage_areas.text import danish_slugify
 
 D = dt.date
 MEETING_DAY = D(2024, 11, 18)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from common.text import fold
 from coverage_areas.models import PlanningArea
-from coverage_areas.text import fold
 
 
 def matching_area_ids(term: str) -> list[int]:

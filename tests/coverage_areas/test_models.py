@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from common.text import danish_slugify
 from coverage_areas.models import Designation, DesignationRound
-from coverage_areas.text import danish_slugify
 from tests import factories
 
 

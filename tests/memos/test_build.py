@@ -9,7 +9,8 @@ from django.utils import translation
 
 from capacities import services
 from capacities.models import Capacity, Status
-from memos.build import build_memo, danish_sort_key, join_danish, long_date
+from common.text import danish_key, join_danish
+from memos.build import build_memo, long_date
 from memos.models import MemoWording
 from memos.render import memo_to_dict
 from tests import factories
@@ -282,7 +283,7 @@ def test_danish_helpers():
     assert join_danish(["a", "b", "c"]) == "a, b og c"
     assert long_date(D(2024, 10, 24)) == "24. oktober 2024"
     assert long_date(D(2024, 5, 1), year=False) == "1. maj"
-    assert sorted(["Ølstykke", "Vallensbæk"], key=danish_sort_key) == ["Vallensbæk", "Ølstykke"]
+    assert sorted(["Ølstykke", "Vallensbæk"], key=danish_key) == ["Vallensbæk", "Ølstykke"]
 
 
 @pytest.mark.django_db

@@ -88,8 +88,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     deletes: the register keeps everything, and PROTECT foreign keys would refuse most anyway."""
 
     form = ChangeNoteForm
-    object_history_template = "admin/capacities/history/object_history.html"
-    object_history_list_template = "admin/capacities/history/object_history_list.html"
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
