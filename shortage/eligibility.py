@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from capacities.models import IN_PROCESS, Pool, PoolCriteriaRevision, Status, Transition
-from coverage_areas.models import PlanningArea
 from common.text import danish_key
+from coverage_areas.models import PlanningArea
 from shortage.models import IntakeClosure
 
 ELIGIBLE = "eligible"
