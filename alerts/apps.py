@@ -6,3 +6,9 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "alerts"
     verbose_name = _("alerts to doctors")
+
+    def ready(self) -> None:
+        from alerts.mail import on_posting_opened
+        from capacities.signals import posting_opened
+
+        posting_opened.connect(on_posting_opened, dispatch_uid="alerts.mail.on_posting_opened")

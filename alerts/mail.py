@@ -116,10 +116,15 @@ def current_posting(capacity: Capacity) -> Transition | None:
     )
 
 
+def on_posting_opened(sender, *, capacity_id: int, **kwargs) -> None:
+    notify_new_posting(capacity_id)
+
+
 def notify_new_posting(capacity_id: int) -> int:
     """Mail every confirmed subscriber whose areas include the posted capacity's area, once.
 
-    Called by capacities.services after a posting commits. Never raises: a mail failure must
+    Runs when the register announces a posting (capacities.signals.posting_opened, after
+    commit) and from send_posting_alerts. Never raises: a mail failure must
     not look like a failed transition (which has already been committed). Safe to run again:
     a subscriber already mailed about this posting is skipped, and a failed mail leaves no
     record, so running it again retries just those. Returns the number of mails sent."""

@@ -21,6 +21,7 @@ from capacities import services
 from capacities.models import Capacity, Committee, CommitteeMeeting, Pool, Status
 from common.text import danish_slugify
 from coverage_areas.models import Benefit, Designation, DesignationRound, PlanningArea
+from shortage import demo as shortage_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 LOADER_USERNAME = "demo-loader"
@@ -158,8 +159,6 @@ def load(*, today: dt.date | None = None) -> Summary:
 
     # Intake-closure figures (shortage app): imported before the capacities, so that a
     # database loaded before they existed gets them too.
-    from shortage import demo as shortage_demo
-
     summary.notes.append(shortage_demo.load(user))
 
     if (

@@ -12,12 +12,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capacities.eligibility import check_allocation, verdict_for
 from capacities.models import Capacity, CommitteeMeeting, ReturnReason, Status
 from coverage_areas.models import PlanningArea
-from shortage.forms import PoolRuleMixin
 
 
 def _meetings() -> forms.ModelChoiceField:
@@ -230,6 +231,50 @@ class RedistributeForm(TransitionForm):
             self.fields["to_area"].queryset = PlanningArea.objects.exclude(pk=self.capacity.area_id)
 
 
+class EligibilityDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("Assessed on"),
+        initial=timezone.localdate,
+        widget=AdminDateWidget,
+        error_messages={"invalid": _("Enter a real date.")},
+    )
+
+
+class PoolRuleMixin(forms.Form):
+    """For the allocation of a pool capacity: shows the pool rule's verdict for the chosen area
+    and date (capacities.eligibility), and asks for the reason the rule requires when it does
+    not find the area eligible, before the service (which enforces the rule) is called."""
+
+    verdict = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["override_reason"] = forms.CharField(
+            label=_("Why despite the verdict"),
+            required=False,
+            help_text=_("Required when the pool rule finds the area not eligible on the date."),
+            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        )
+        order = list(self.fields)
+        order.remove("override_reason")
+        order.insert(
+            order.index("reason") + 1 if "reason" in order else len(order), "override_reason"
+        )
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        capacity = getattr(self, "capacity", None)
+        pool = capacity.pool if capacity is not None else None
+        if data.get("area") is not None and data.get("on") is not None and pool is not None:
+            self.verdict = verdict_for(data["area"], data["on"], pool=pool)
+            try:
+                check_allocation(self.verdict, data.get("override_reason") or "")
+            except ValidationError as error:
+                self.add_error("override_reason", error)
+        return data
+
+
 class AllocateForm(PoolRuleMixin, TransitionForm):
     """Allocation cites the pool rule: the area's verdict on the date is shown and stored
     with the transition; an area the figures rule out takes an explicit reason."""
@@ -237,10 +282,7 @@ class AllocateForm(PoolRuleMixin, TransitionForm):
     area = forms.ModelChoiceField(label=_("Planning area"), queryset=PlanningArea.objects.all())
     reason = _text(_("Why"), required=True, help_text=_("How the area meets the pool's criteria."))
     remark = _text(_("Public remark on the posting"))
-    service_fields = ("area", "reason", "remark")
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return {**super().service_kwargs(), **self.eligibility_kwargs()}
+    service_fields = ("area", "reason", "remark", "override_reason")
 
 
 class RegisterForm(forms.Form):

@@ -187,17 +187,6 @@ class CapacityState(models.Model):
     def state_field_names(cls) -> list[str]:
         return [f.attname for f in CapacityState._meta.get_fields()]
 
-    @property
-    def is_in_process(self) -> bool:
-        return self.status in IN_PROCESS
-
-    def remark(self) -> str:
-        if self.status == Status.GRANTED:
-            return self.grant_remark
-        if self.status in (Status.POSTED, Status.AWAITING_POSTING):
-            return self.posting_remark
-        return ""
-
 
 # Statuses in which a capacity is on its way to an area ("kapaciteter på vej").
 IN_PROCESS = frozenset(
@@ -283,14 +272,6 @@ class Capacity(CapacityState):
     def __str__(self) -> str:
         place = self.area.name if self.area_id else _("pool reserve")
         return f"{place} #{self.pk}"
-
-    def deadline_overdue(self, on: dt.date) -> bool:
-        """Granted past its establishment deadline, or posted past its application deadline."""
-        if self.status == Status.GRANTED and self.establishment_deadline:
-            return self.establishment_deadline < on
-        if self.status == Status.POSTED and self.application_deadline:
-            return self.application_deadline < on
-        return False
 
 
 class Action(models.TextChoices):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 # The Danish transliteration (æ→ae, ø→oe, å→aa): høje-taastrup → hoeje-taastrup.
@@ -63,3 +64,14 @@ def percent(share: float | None) -> float | None:
 def month_label(month: dt.date) -> str:
     """2024-10: how a month is written in tables, files and JSON."""
     return f"{month:%Y-%m}"
+
+
+def text_contains(field: str, term: str) -> Q:
+    """`field` contains `term` in any usual capitalisation. On PostgreSQL icontains suffices;
+    SQLite's LIKE folds only ASCII letters, so the variants cover "øster" in "Østerbro"."""
+    term = term.strip()
+    variants = {term, term.lower(), term.upper(), term.title(), term.capitalize()}
+    query = Q()
+    for variant in sorted(variants):
+        query |= Q(**{f"{field}__icontains": variant})
+    return query

@@ -9,10 +9,10 @@ from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from capacities.admin_support.search import matching_area_ids, text_contains
 from common.admin_history import ChangeNoteForm, HistoryAdmin
-from common.text import danish_slugify
+from common.text import danish_slugify, text_contains
 from coverage_areas.models import Benefit, Designation, DesignationRound, PlanningArea
+from coverage_areas.tree import matching_area_ids
 
 
 class PlanningAreaForm(ChangeNoteForm):

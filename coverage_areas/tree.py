@@ -45,7 +45,16 @@ class AreaTree:
         return found
 
     def search(self, text: str) -> list[PlanningArea]:
-        """Areas whose name or slug contains the text, case-insensitively for æ/ø/å too
-        (in Python, because SQLite's LIKE folds only ASCII)."""
+        """Areas whose name, slug or municipality contains the text, case-insensitively for
+        æ/ø/å too (in Python, because SQLite's LIKE folds only ASCII)."""
         needle = fold(text)
-        return [a for a in self.all() if needle in fold(a.name) or needle in a.slug]
+        return [
+            a
+            for a in self.all()
+            if needle in fold(a.name) or needle in a.slug or needle in fold(a.municipality)
+        ]
+
+
+def matching_area_ids(text: str) -> list[int]:
+    """The areas a staff search term names (AreaTree.search), for a primary-key filter."""
+    return [area.pk for area in AreaTree.load().search(text)]

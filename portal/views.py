@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from capacities.eligibility import threshold_on
 from capacities.models import Status
 from coverage_areas.status import (
     benefits_by_kind,
@@ -37,7 +38,6 @@ from portal.queries import (
     posting_counts_by_area,
 )
 from shortage.charts import share_chart
-from shortage.eligibility import threshold_on
 from shortage.models import IntakeClosure
 
 PAGE_SIZE = 25

@@ -1,4 +1,5 @@
-"""Staff pages: the figures (list, history), their import, and the pool eligibility page."""
+"""Staff pages for the figures: list, history and import (the pool eligibility page that
+reads them is the pool's, in capacities.admin.pool)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.admin_history import HistoryAdmin
-from shortage.eligibility import NoCriteria, evaluate
-from shortage.forms import EligibilityDateForm, ImportForm, IntakeClosureForm
+from common.text import month_label
+from shortage.forms import ImportForm, IntakeClosureForm
 from shortage.imports import read_file
 from shortage.models import IntakeClosure
 from shortage.services import import_closures
 
 IMPORT_PERMISSIONS = ("shortage.add_intakeclosure", "shortage.change_intakeclosure")
-VIEW_PERMISSION = "shortage.view_intakeclosure"
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -31,7 +30,7 @@ class MonthFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         months = IntakeClosure.objects.order_by("-month").values_list("month", flat=True)
-        return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months.distinct()]
+        return [(month_label(m), month_label(m)) for m in months.distinct()]
 
     def queryset(self, request, queryset):
         value = self.value() or ""
@@ -53,21 +52,16 @@ class IntakeClosureAdmin(HistoryAdmin):
 
     @admin.display(description=gettext_lazy("month"), ordering="month")
     def month_label(self, obj: IntakeClosure) -> str:
-        return f"{obj.month:%Y-%m}"
+        return month_label(obj.month)
 
     @admin.display(description=gettext_lazy("closed share"))
     def percent(self, obj: IntakeClosure) -> str:
-        return "—" if obj.share is None else f"{obj.share * 100:.1f} %"
+        return "—" if obj.percent is None else f"{obj.percent:.1f} %"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name="shortage_intakeclosure_import"),
-            path(
-                "eligibility/",
-                wrap(self.eligibility_view),
-                name="shortage_intakeclosure_eligibility",
-            ),
             *super().get_urls(),
         ]
 
@@ -131,35 +125,3 @@ class IntakeClosureAdmin(HistoryAdmin):
         )
         status = 400 if problems else 200
         return TemplateResponse(request, "shortage/admin/import.html", context, status=status)
-
-    def eligibility_view(self, request: HttpRequest) -> HttpResponse:
-        """Per area, the months that count, their shares, what is on the way, the verdict."""
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        form = EligibilityDateForm(request.GET if "on" in request.GET else None)
-        on = timezone.localdate()
-        report = error = None
-        if form.is_bound and not form.is_valid():
-            pass
-        else:
-            if form.is_bound:
-                on = form.cleaned_data["on"]
-            try:
-                report = evaluate(on)
-            except NoCriteria:
-                error = _("No pool criteria were in force on that date.")
-        context = self._context(
-            request,
-            title=_("Pool eligibility"),
-            form=form,
-            on=on,
-            report=report,
-            error=error,
-            media=self.media + form.media,
-        )
-        return TemplateResponse(
-            request,
-            "shortage/admin/eligibility.html",
-            context,
-            status=400 if form.errors else 200,
-        )

@@ -30,8 +30,7 @@ class Bar:
 
     @property
     def percent(self) -> float | None:
-        share = self.closure.share if self.closure else None
-        return None if share is None else round(share * 100, 1)
+        return self.closure.percent if self.closure else None
 
     @property
     def y(self) -> float:

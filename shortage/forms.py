@@ -1,4 +1,4 @@
-"""Forms of the staff pages: a month typed as YYYY-MM, the upload, the date to assess."""
+"""Forms of the staff pages for the figures: a month typed as YYYY-MM, and the upload."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import datetime as dt
 import re
 
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_history import ChangeNoteForm
+from common.text import month_label
 from shortage.models import IntakeClosure
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -28,7 +27,7 @@ class MonthField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, dt.date):
-            return f"{value:%Y-%m}"
+            return month_label(value)
         return value
 
     def to_python(self, value) -> dt.date | None:
@@ -73,65 +72,3 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is larger than 5 MB."))
         return upload
-
-
-class EligibilityDateForm(forms.Form):
-    on = forms.DateField(
-        label=_("Assessed on"),
-        initial=timezone.localdate,
-        widget=AdminDateWidget,
-        error_messages={"invalid": _("Enter a real date.")},
-    )
-
-
-class PoolRuleMixin(forms.Form):
-    """For the allocation of a pool capacity: evaluates the pool rule for the chosen area and
-    date (shortage.eligibility), keeps the verdict to show and store, and asks for an explicit
-    reason whenever the rule does not find the area eligible: when the figures rule it out,
-    and when figures are missing (the stored verdict says which months)."""
-
-    verdict = None
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["override_reason"] = forms.CharField(
-            label=_("Why despite the verdict"),
-            required=False,
-            help_text=_("Required when the pool rule finds the area not eligible on the date."),
-            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        )
-        order = list(self.fields)
-        order.remove("override_reason")
-        order.insert(
-            order.index("reason") + 1 if "reason" in order else len(order), "override_reason"
-        )
-        self.order_fields(order)
-
-    def clean(self):
-        from shortage.eligibility import verdict_for
-
-        data = super().clean()
-        capacity = getattr(self, "capacity", None)
-        pool = capacity.pool if capacity is not None else None
-        if data.get("area") is not None and data.get("on") is not None and pool is not None:
-            self.verdict = verdict_for(data["area"], data["on"], pool=pool)
-        override = (data.get("override_reason") or "").strip()
-        if self.verdict is not None and not self.verdict.eligible and not override:
-            self.add_error(
-                "override_reason",
-                _(
-                    "The pool rule finds %(area)s not eligible on this date (see the "
-                    "verdict below). Say why the capacity goes there anyway."
-                )
-                % {"area": data["area"]},
-            )
-        return data
-
-    def eligibility_kwargs(self) -> dict:
-        if self.verdict is None:
-            return {}
-        record = self.verdict.as_record()
-        override = (self.cleaned_data.get("override_reason") or "").strip()
-        if override:
-            record["override_reason"] = override
-        return {"eligibility": record}

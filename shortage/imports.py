@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.text import fold
+from common.text import fold, month_label
 from coverage_areas.models import PlanningArea
 
 COLUMNS = ("area", "month", "closed", "total")
@@ -104,7 +104,7 @@ def _month(cell) -> dt.date | str:
             return _("bad month “%(value)s” (write YYYY-MM, e.g. 2024-09)") % {"value": text}
         month = dt.date(int(match[1]), int(match[2]), 1)
     if month > timezone.localdate().replace(day=1):
-        return _("the month %(month)s lies in the future") % {"month": f"{month:%Y-%m}"}
+        return _("the month %(month)s lies in the future") % {"month": month_label(month)}
     return month
 
 
@@ -213,7 +213,7 @@ def read_file(data: bytes) -> Checked:
             if earlier != number:
                 reasons.append(
                     _("%(area)s %(month)s appears twice (also on line %(line)d)")
-                    % {"area": area.name, "month": f"{month:%Y-%m}", "line": earlier}
+                    % {"area": area.name, "month": month_label(month), "line": earlier}
                 )
         if reasons:
             checked.problems.append(Problem(number, "; ".join(reasons)))

@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import month_label, percent, share_of
 from coverage_areas.models import PlanningArea
 
 
@@ -57,17 +58,16 @@ class IntakeClosure(models.Model):
         indexes = [models.Index(fields=["month"], name="intake_closure_month")]
 
     def __str__(self) -> str:
-        return f"{self.area} {self.month:%Y-%m}"
+        return f"{self.area} {month_label(self.month)}"
 
     @property
     def share(self) -> float | None:
         """closed / total; None when the area had no capacities (no share to speak of)."""
-        return self.closed / self.total if self.total else None
+        return share_of(self.closed, self.total)
 
     @property
     def percent(self) -> float | None:
-        share = self.share
-        return None if share is None else round(share * 100, 1)
+        return percent(self.share)
 
     def above(self, threshold_percent: int) -> bool:
         """More than `threshold_percent` closed, in whole numbers (no float rounding at the

@@ -123,6 +123,7 @@ def test_dashboard_tells_what_needs_doing(editor_client):
         on=dt.date(2024, 6, 1),
         area=factories.area("Herlev"),
         reason="Over 75%",
+        override_reason="Tallene er endnu ikke importeret",
     )
 
     page = editor_client.get(DASHBOARD).content.decode()

@@ -239,7 +239,7 @@ def test_pool_with_no_capacities_is_refused_on_the_form(editor_client):
 
 
 def test_every_transition_of_the_life_cycle_has_an_admin_page():
-    from capacities.admin_support.actions import SPECS
+    from capacities.admin.actions import SPECS
 
     assert set(SPECS) == set(services.TRANSITIONS)
 

@@ -12,7 +12,7 @@ from tests import factories
 from tests.shortage.conftest import D, csv_bytes, xlsx_bytes
 
 IMPORT = reverse("admin:shortage_intakeclosure_import")
-ELIGIBILITY = reverse("admin:shortage_intakeclosure_eligibility")
+ELIGIBILITY = reverse("admin:capacities_pool_eligibility")
 CHANGELIST = reverse("admin:shortage_intakeclosure_changelist")
 
 GOOD = csv_bytes("area,month,closed,total", "Herlev,2024-09,13,16", "Tårnby,2024-09,30,34")

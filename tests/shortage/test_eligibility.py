@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from capacities import services
+from capacities.eligibility import counted_months, evaluate
 from capacities.models import Status
-from shortage.eligibility import counted_months, evaluate
 from shortage.models import IntakeClosure
 from tests import factories
 from tests.shortage.conftest import D

@@ -22,10 +22,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from capacities.models import IN_PROCESS, Pool, PoolCriteriaRevision, Status, Transition
-from common.text import danish_key
+from common.text import danish_key, month_label, percent, share_of
 from coverage_areas.models import PlanningArea
 from shortage.models import IntakeClosure
 
@@ -36,10 +38,6 @@ MISSING_DATA = "missing_data"
 
 class NoCriteria(ValueError):
     """No pool, or no criteria revision of it, was in force on the date."""
-
-
-def month_label(month: dt.date) -> str:
-    return f"{month:%Y-%m}"
 
 
 def counted_months(on: dt.date, count: int) -> list[dt.date]:
@@ -66,13 +64,11 @@ class MonthFigure:
 
     @property
     def share(self) -> float | None:
-        if self.closed is None or not self.total:
-            return None
-        return self.closed / self.total
+        return share_of(self.closed, self.total)
 
     @property
     def percent(self) -> float | None:
-        return None if self.share is None else round(self.share * 100, 1)
+        return percent(self.share)
 
     def as_json(self) -> dict:
         share = self.share
@@ -122,11 +118,6 @@ class Verdict:
     @property
     def eligible(self) -> bool:
         return self.outcome == ELIGIBLE
-
-    @property
-    def refused(self) -> bool:
-        """The data says no (as opposed to: eligible, or not settled for want of figures)."""
-        return self.outcome == NOT_ELIGIBLE
 
     def on_the_way_rows(self) -> list[tuple[str, int]]:
         return [(Status(s).label, n) for s, n in sorted(self.on_the_way_by_status.items())]
@@ -256,3 +247,27 @@ def verdict_for(area: PlanningArea, on: dt.date, *, pool: Pool | None = None) ->
         return evaluate(on, pool=pool, areas=[area]).verdicts[0]
     except NoCriteria:
         return None
+
+
+def check_allocation(verdict: Verdict | None, override_reason: str = "") -> dict | None:
+    """The pool rule applied to an allocation: the record stored with it (the verdict with
+    its working and criteria, and the reason given to allocate despite it). An area the rule
+    does not find eligible (the figures rule it out, or months lack figures) needs that
+    reason: without one, ValidationError (code "not_eligible"). No criteria in force on the
+    date (verdict None): nothing to cite."""
+    if verdict is None:
+        return None
+    override = (override_reason or "").strip()
+    if not verdict.eligible and not override:
+        raise ValidationError(
+            _(
+                "The pool rule finds %(area)s not eligible on this date. Say why the "
+                "capacity goes there anyway."
+            )
+            % {"area": verdict.area},
+            code="not_eligible",
+        )
+    record = verdict.as_record()
+    if override:
+        record["override_reason"] = override
+    return record

@@ -4,7 +4,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from shortage.eligibility import NoCriteria, evaluate, month_label
+from capacities.eligibility import NoCriteria, evaluate
+from common.text import month_label
 
 
 def _date(text: str) -> dt.date:
