@@ -33,6 +33,17 @@ def area(name: str = "Herlev", *, parent: PlanningArea | None = None) -> Plannin
     )
 
 
+def four_areas() -> dict[str, PlanningArea]:
+    """Herlev, Høje-Taastrup, Tårnby and Brøndby Strand (a sub-area of Brøndby)."""
+    brondby = area("Brøndby")
+    return {
+        "herlev": area("Herlev"),
+        "hoeje": area("Høje-Taastrup"),
+        "taarnby": area("Tårnby"),
+        "strand": area("Brøndby Strand", parent=brondby),
+    }
+
+
 def meeting(on: dt.date = MEETING_DAY, committee: str = "Udvalget") -> CommitteeMeeting:
     committee_obj, _ = Committee.objects.get_or_create(name=committee)
     found, _ = CommitteeMeeting.objects.get_or_create(committee=committee_obj, date=on)

@@ -220,7 +220,7 @@ def transition(
         try:
             locked.validate_constraints()
         except ValidationError as error:
-            raise TransitionError(error.messages, code="invalid") from error
+            raise TransitionError(" ".join(error.messages), code="invalid") from error
         record(
             locked,
             action=action,

@@ -21,7 +21,7 @@ from capacities.models import (
     PoolCriteriaRevision,
     Status,
 )
-from capacities.services.engine import TransitionError, record, require, transition
+from capacities.services.engine import TransitionError, guard, record, require, transition
 from coverage_areas.models import PlanningArea
 
 
@@ -102,7 +102,7 @@ def revise_pool_criteria(
     try:
         revision.full_clean()
     except ValidationError as error:
-        raise TransitionError(error.messages, code="invalid") from error
+        raise TransitionError(" ".join(error.messages), code="invalid") from error
     revision._history_user = by
     revision.save()
     return revision
@@ -125,10 +125,12 @@ def allocate_pool_capacity(
     rule does not find eligible is refused unless `override_reason` says why."""
     require(area, _("Choose the planning area the pool capacity goes to."))
     require(reason, _("Say why the pool capacity goes to this area."))
+    # Only a capacity in reserve can be allocated: say that before weighing the area.
+    guard(capacity, Action.ALLOCATE, Status.AWAITING_POSTING)
     try:
         record = check_allocation(verdict_for(area, on, pool=capacity.pool), override_reason)
     except ValidationError as error:
-        raise TransitionError(error.messages, code="not_eligible") from error
+        raise TransitionError(" ".join(error.messages), code="not_eligible") from error
 
     def change(c: Capacity) -> None:
         c.area = area

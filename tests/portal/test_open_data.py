@@ -145,14 +145,23 @@ def test_area_status_json_follows_parents_never_upwards(client, autumn_2024):
 
 
 def test_area_status_json_knows_a_round_applies_only_from_its_decision(client, autumn_2024):
-    before = client.get("/api/areas/amager/status.json?date=2024-01-03").json()
-    assert before == {
-        "area": "Amager",
-        "date": "2024-01-03",
-        "regional": False,
-        "national": False,
-        "designations": [],
-    }
+    from coverage_areas.models import DesignationRound, PlanningArea
+
+    round_2025 = DesignationRound.objects.create(
+        kind="regional",
+        first_year=2025,
+        last_year=2025,
+        status="decided",
+        decision_date=dt.date(2025, 1, 10),
+    )
+    round_2025.designations.create(area=PlanningArea.objects.get(name="Amager"))
+
+    before = client.get("/api/areas/amager/status.json?date=2025-01-09").json()
+    on_the_day = client.get("/api/areas/amager/status.json?date=2025-01-10").json()
+
+    assert (before["regional"], before["designations"]) == (False, [])
+    assert on_the_day["regional"] is True
+    assert on_the_day["designations"] == [{"kind": "regional", "area": "Amager", "period": "2025"}]
 
 
 def test_area_status_json_redirects_another_spelling_of_the_address(client, autumn_2024):

@@ -29,14 +29,7 @@ def xlsx_bytes(*rows: tuple) -> bytes:
 
 @pytest.fixture
 def areas(db):
-    """Herlev, Høje-Taastrup, Tårnby and Brøndby Strand (a sub-area of Brøndby)."""
-    brondby = factories.area("Brøndby")
-    return {
-        "herlev": factories.area("Herlev"),
-        "hoeje": factories.area("Høje-Taastrup"),
-        "taarnby": factories.area("Tårnby"),
-        "strand": factories.area("Brøndby Strand", parent=brondby),
-    }
+    return factories.four_areas()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ criteria in force, capacities on the way, and the verdict, with the JSON the con
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -16,7 +17,8 @@ from capacities.eligibility import counted_months, evaluate
 from capacities.models import Status
 from shortage.models import IntakeClosure
 from tests import factories
-from tests.shortage.conftest import D
+
+D = dt.date
 
 ON = D(2024, 10, 24)
 

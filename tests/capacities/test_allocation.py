@@ -4,13 +4,17 @@ explicit reason."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from capacities import services
 from capacities.models import Action, Status
 from shortage.models import IntakeClosure
 from tests import factories
-from tests.shortage.conftest import D
+
+D = dt.date
 
 
 @pytest.fixture
@@ -110,3 +114,41 @@ def test_a_secretary_cannot_allocate(secretary_client, reserve, areas):
     assert allocate(secretary_client, reserve, areas["herlev"]).status_code == 403
     reserve.refresh_from_db()
     assert reserve.status == Status.POOL_RESERVE
+
+
+def test_the_service_itself_refuses_an_area_the_rule_rules_out(editor, reserve, areas):
+
+    figures(areas["herlev"], {9: 2, 8: 14, 7: 13})  # September below 75%
+    history = reserve.history.count()
+
+    with pytest.raises(services.TransitionError) as refused:
+        services.allocate_pool_capacity(
+            reserve, by=editor, on=D(2024, 10, 24), area=areas["herlev"], reason="Akut mangel"
+        )
+
+    assert refused.value.code == "not_eligible"
+    reserve.refresh_from_db()
+    assert (reserve.status, reserve.area, reserve.history.count()) == (
+        Status.POOL_RESERVE,
+        None,
+        history,
+    )
+    assert not reserve.transitions.filter(action=Action.ALLOCATE).exists()
+
+
+def test_the_service_stores_the_verdict_and_the_reason_given_despite_it(editor, reserve, areas):
+
+    services.allocate_pool_capacity(
+        reserve,
+        by=editor,
+        on=D(2024, 10, 24),
+        area=areas["taarnby"],
+        reason="Akut mangel",
+        override_reason="Tallene for sommeren kommer senere",
+    )
+
+    stored = reserve.transitions.get(action=Action.ALLOCATE).details["eligibility"]
+    assert (stored["verdict"], stored["override_reason"]) == (
+        "missing_data",
+        "Tallene for sommeren kommer senere",
+    )
