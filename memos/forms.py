@@ -8,16 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from memos import wording
 from memos.models import MemoWording
+from memos.render import FORMATS
 from memos.services import check_as_of
 
-FORMAT_CHOICES = [
-    ("pdf", _("PDF")),
-    ("docx", _("Word (DOCX), editable")),
-    ("html", _("Print view (HTML)")),
-    ("json", _("JSON")),
-    ("csv", _("CSV, sections b and c")),
-    ("xlsx", _("Excel (XLSX), sections b and c")),
-]
+FORMAT_CHOICES = [(name, format.label) for name, format in FORMATS.items()]
 
 
 class _AsOfField(forms.DateField):

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -375,23 +377,28 @@ def render_xlsx(memo: Memo) -> bytes:
 
 @dataclass(frozen=True)
 class Format:
+    label: Promise  # as staff choose it on the export page
     render: Callable[[Memo], str | bytes]
     content_type: str
     binary: bool
 
 
 FORMATS: dict[str, Format] = {
-    "pdf": Format(render_pdf, "application/pdf", True),
+    "pdf": Format(_("PDF"), render_pdf, "application/pdf", True),
     "docx": Format(
+        _("Word (DOCX), editable"),
         render_docx,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         True,
     ),
-    "html": Format(render_html, "text/html; charset=utf-8", False),
-    "json": Format(render_json, "application/json", False),
-    "csv": Format(render_csv, "text/csv; charset=utf-8", False),
+    "html": Format(_("Print view (HTML)"), render_html, "text/html; charset=utf-8", False),
+    "json": Format(_("JSON"), render_json, "application/json", False),
+    "csv": Format(_("CSV, sections b and c"), render_csv, "text/csv; charset=utf-8", False),
     "xlsx": Format(
-        render_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True
+        _("Excel (XLSX), sections b and c"),
+        render_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        True,
     ),
 }
 

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             dest="format",
             required=True,
             metavar="|".join(FORMATS),
-            help="pdf, docx, html, json, csv (sections b and c) or xlsx (sections b and c).",
+            help="The file format (csv and xlsx hold sections b and c).",
         )
         parser.add_argument("--output", metavar="FILE", help="Write to this file.")
 
