@@ -54,17 +54,6 @@ class DesignationKind(models.TextChoices):
     NATIONAL = "national", _("national")
 
 
-class DesignationRoundQuerySet(models.QuerySet):
-    def decided(self) -> DesignationRoundQuerySet:
-        return self.filter(status=DesignationRound.Status.DECIDED)
-
-    def in_force_on(self, on: dt.date) -> DesignationRoundQuerySet:
-        """As DesignationRound.in_force_on, in the database."""
-        return self.decided().filter(
-            first_year__lte=on.year, last_year__gte=on.year, decision_date__lte=on
-        )
-
-
 class DesignationRound(models.Model):
     """One designation of coverage-threatened areas: regional for one year (under the practice
     plan), national for a collective-agreement period such as 2021-2024."""
@@ -91,7 +80,6 @@ class DesignationRound(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = DesignationRoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-first_year"]
@@ -137,17 +125,6 @@ class DesignationRound(models.Model):
         return self.valid_from is not None and self.valid_from <= on <= self.valid_to
 
 
-class DesignationQuerySet(models.QuerySet):
-    def in_force_on(self, on: dt.date) -> DesignationQuerySet:
-        rounds = DesignationRound.objects.in_force_on(on)
-        return self.filter(round__in=rounds).select_related("round", "area")
-
-    def covering(self, area: PlanningArea, on: dt.date) -> DesignationQuerySet:
-        """Designations that apply to the area on the date: its own and its parents', never
-        its sub-areas' (Brøndby's regional designation covers Brøndby Strand, not upwards)."""
-        return self.in_force_on(on).filter(area__in=area.lineage())
-
-
 class Designation(models.Model):
     """An area designated coverage-threatened (lægedækningstruet) in a round."""
 
@@ -162,7 +139,6 @@ class Designation(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "area__name"]
