@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from capacities.eligibility import check_allocation, verdict_for
-from capacities.models import Capacity, CommitteeMeeting, ReturnReason, Status
+from capacities.models import Capacity, CommitteeMeeting, PostingChannel, ReturnReason, Status
 from coverage_areas.models import PlanningArea
 
 
@@ -146,9 +146,46 @@ class PostForm(TransitionForm):
         help_text=_("Empty: no deadline, applicants are assessed on a rolling basis."),
     )
     remark = _text(_("Public remark on the posting"))
-    channels = _text(_("Where the posting is announced"))
+    channel_ids = forms.ModelMultipleChoiceField(
+        label=_("Announced in"),
+        queryset=PostingChannel.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The region's channels; the list is kept under Posting channels."),
+    )
+    channels = _text(_("Also announced in (free text)"))
+    application_contact = forms.CharField(
+        label=_("Contact person or unit"), max_length=200, required=False
+    )
+    application_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    application_phone = forms.CharField(label=_("Contact telephone"), max_length=40, required=False)
+    application_url = forms.URLField(
+        label=_("Application link"), max_length=500, required=False, assume_scheme="https"
+    )
+    application_procedure = _text(
+        _("How to apply"),
+        help_text=_(
+            "Leave the contact and application fields empty to use the region's default "
+            "(under The region)."
+        ),
+    )
     reason = _text(_("Why"))
-    service_fields = ("application_deadline", "remark", "channels", "reason")
+    service_fields = (
+        "application_deadline",
+        "remark",
+        "channels",
+        "application_contact",
+        "application_email",
+        "application_phone",
+        "application_url",
+        "application_procedure",
+        "reason",
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        kwargs = super().service_kwargs()
+        kwargs["channel_ids"] = [c.pk for c in self.cleaned_data.get("channel_ids") or []]
+        return kwargs
 
 
 class WithdrawPostingForm(ReasonCategoryMixin, TransitionForm):

@@ -117,6 +117,32 @@ class PoolCriteriaRevision(models.Model):
         return f"{self.pool} {self.effective_from:%d.%m.%Y}"
 
 
+class PostingChannel(models.Model):
+    """A place where the region announces its postings (Min almen praksis, the recruitment
+    newsletter, Ugeskrift for Læger, PLO-H, ...): a list the region maintains."""
+
+    name_da = models.CharField(_("name (Danish)"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Channels no longer in use cannot be chosen.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name_da"]
+        verbose_name = _("posting channel")
+        verbose_name_plural = _("posting channels")
+
+    def __str__(self) -> str:
+        return self.name_da
+
+    def name_for(self, language: str) -> str:
+        return self.name_en if language.startswith("en") else self.name_da
+
+
 class Status(models.TextChoices):
     ACTIVE = "active", _("active")
     AWAITING_DECISION = "awaiting_decision", _("awaiting decision")
@@ -173,7 +199,20 @@ class CapacityState(models.Model):
         help_text=_("Empty: no deadline, applicants are assessed on a rolling basis."),
     )
     posting_remark = models.TextField(_("public remark on the posting"), blank=True)
-    posting_channels = models.TextField(_("where the posting is announced"), blank=True)
+    posting_channels = models.TextField(
+        _("where else the posting is announced"),
+        blank=True,
+        help_text=_("Free text, beside the channels chosen from the region's list."),
+    )
+    channel_ids = models.JSONField(
+        _("channels chosen from the region's list"), default=list, blank=True
+    )
+    # How to apply for this posting. All empty: the region's default (RegionProfile) applies.
+    application_contact = models.CharField(_("contact person or unit"), max_length=200, blank=True)
+    application_email = models.EmailField(_("contact e-mail"), blank=True)
+    application_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    application_url = models.URLField(_("application link"), max_length=500, blank=True)
+    application_procedure = models.TextField(_("how to apply"), blank=True)
     granted_on = models.DateField(_("granted on"), null=True, blank=True)
     grantee = models.CharField(_("granted to"), max_length=200, blank=True)
     establishment_deadline = models.DateField(_("establishment deadline"), null=True, blank=True)

@@ -6,12 +6,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_history import ChangeNoteForm, HistoryAdmin
 from common.text import danish_slugify, text_contains
-from coverage_areas.models import Benefit, Designation, DesignationRound, PlanningArea
+from coverage_areas.models import (
+    Benefit,
+    Designation,
+    DesignationRound,
+    PlanningArea,
+    RegionProfile,
+)
 from coverage_areas.tree import matching_area_ids
 
 
@@ -149,3 +157,66 @@ class BenefitAdmin(HistoryAdmin):
             return queryset, False
         term = search_term.strip()
         return queryset.filter(text_contains("text_da", term) | Q(text_en__icontains=term)), False
+
+
+class RegionProfileForm(ChangeNoteForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    application_url = forms.URLField(
+        label=_("application link"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = RegionProfile
+        fields = [
+            "name",
+            "unit",
+            "address",
+            "email",
+            "phone",
+            "website",
+            "application_contact",
+            "application_email",
+            "application_phone",
+            "application_url",
+            "application_procedure_da",
+            "application_procedure_en",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "application_procedure_da": forms.Textarea(attrs={"rows": 4}),
+            "application_procedure_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+@admin.register(RegionProfile)
+class RegionProfileAdmin(HistoryAdmin):
+    """One row: the list leads straight to it; nobody adds a second one."""
+
+    form = RegionProfileForm
+    fieldsets = [
+        (None, {"fields": ["name", "unit", "address", "email", "phone", "website"]}),
+        (
+            _("How to apply, unless a posting says otherwise"),
+            {
+                "fields": [
+                    "application_contact",
+                    "application_email",
+                    "application_phone",
+                    "application_url",
+                    "application_procedure_da",
+                    "application_procedure_en",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        profile = RegionProfile.objects.filter(pk=RegionProfile.SINGLETON).first()
+        if profile is not None and self.has_view_or_change_permission(request, profile):
+            return HttpResponseRedirect(
+                reverse("admin:coverage_areas_regionprofile_change", args=[profile.pk])
+            )
+        return super().changelist_view(request, extra_context)

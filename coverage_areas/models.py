@@ -180,3 +180,52 @@ class Benefit(models.Model):
 
     def text_for(self, language: str) -> str:
         return self.text_en if language.startswith("en") else self.text_da
+
+
+class RegionProfile(models.Model):
+    """The region the portal serves, as data staff edit (history kept): its name and contact
+    details on the pages and the memo, and how doctors apply for a posting unless the posting
+    says otherwise. Regions change shape (Region Østdanmark from 1 January 2027); the portal
+    needs no code change for that. One row."""
+
+    SINGLETON = 1
+
+    name = models.CharField(_("name"), max_length=200, default="Region Hovedstaden")
+    unit = models.CharField(
+        _("unit"),
+        max_length=200,
+        blank=True,
+        help_text=_("The department that administers GP capacities."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    application_contact = models.CharField(_("contact for applicants"), max_length=200, blank=True)
+    application_email = models.EmailField(_("e-mail for applications"), blank=True)
+    application_phone = models.CharField(_("telephone for applicants"), max_length=40, blank=True)
+    application_url = models.URLField(_("application link"), max_length=500, blank=True)
+    application_procedure_da = models.TextField(_("how to apply (Danish)"), blank=True)
+    application_procedure_en = models.TextField(_("how to apply (English)"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("the region")
+        verbose_name_plural = _("the region")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="one_region_profile"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> RegionProfile:
+        """The profile, or an unsaved one with the defaults where none is recorded yet."""
+        return cls.objects.filter(pk=cls.SINGLETON).first() or cls(pk=cls.SINGLETON)
+
+    def procedure_for(self, language: str) -> str:
+        if language.startswith("en"):
+            return self.application_procedure_en or self.application_procedure_da
+        return self.application_procedure_da

@@ -136,14 +136,6 @@ def area_status(
     return {kind: kind_status(rounds, area, on, kind) for kind in KINDS}
 
 
-def designations_on(
-    rounds: list[DesignationRound], area: PlanningArea, on: dt.date
-) -> list[Applying]:
-    """Which designations applied to the area on the date: its own and its parents'.
-    Regional first, then national."""
-    return [a for status in area_status(rounds, area, on).values() for a in status.applying]
-
-
 def covered_area_kinds(
     tree: AreaTree, rounds: list[DesignationRound], on: dt.date
 ) -> dict[int, set[str]]:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import gettext as _
 
 from coverage_areas.status import (
-    designations_on,
+    area_status,
     load_rounds,
     national_round_for_year,
     regional_years,
@@ -154,15 +154,24 @@ def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
         on = dt.date.fromisoformat(text.strip())
     except ValueError:
         return _error(_("The date must be written YYYY-MM-DD, for example 2023-06-01."))
-    applying = designations_on(load_rounds(), area, on)
+    status = area_status(load_rounds(), area, on)
+    regional, national = status["regional"], status["national"]
     return _json(
         {
             "area": area.name,
             "date": on.isoformat(),
-            "regional": any(a.kind == "regional" for a in applying),
-            "national": any(a.kind == "national" for a in applying),
+            "regional": regional.designated,
+            "national": national.designated,
+            "regional_status": regional.answer,
+            "national_status": national.answer,
             "designations": [
-                {"kind": a.kind, "area": a.area.name, "period": a.period} for a in applying
+                {
+                    "kind": a.kind,
+                    "area": a.area.name,
+                    "period": a.period,
+                    "decision_date": _iso(a.round.decision_date),
+                }
+                for a in (*regional.applying, *national.applying)
             ],
         }
     )

@@ -3,21 +3,20 @@ portal.queries, and is cached by public data version (portal.cache)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capacities.eligibility import threshold_on
 from capacities.models import Status
+from capacities.postings import Posting, channel_names, how_to_apply, postings_of
+from coverage_areas.models import RegionProfile
 from coverage_areas.status import (
     benefits_by_kind,
     covered_area_kinds,
-    designations_on,
     load_rounds,
     national_rounds,
     overview,
@@ -26,6 +25,7 @@ from coverage_areas.status import (
 from coverage_areas.tree import AreaTree
 from portal import clock
 from portal.aliases import area_or_redirect
+from portal.answers import answers_on, any_designated
 from portal.cache import cached_page
 from portal.filters import PostingFilter
 from portal.forms import AreaSearchForm, StatusDateForm
@@ -117,35 +117,26 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/posting_list.html", context, status=status)
 
 
-def _benefit_groups(applying, language: str) -> list[dict]:
-    """Group the applying designations by kind, each with its benefits in the language."""
-    benefits = benefits_by_kind()
-    by_kind: dict[str, list] = defaultdict(list)
-    for designation in applying:
-        by_kind[designation.kind].append(designation)
-    return [
-        {
-            "kind": kind,
-            "designations": designations,
-            "benefits": [b.text_for(language) for b in benefits.get(kind, [])],
-        }
-        for kind, designations in by_kind.items()
-    ]
-
-
-@cached_page
-def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _posting_page(request: HttpRequest, posting: Posting) -> HttpResponse:
+    """A posting, open or closed: what was posted (the opening step's state), how it ended,
+    how to apply, and the status and benefits if the doctor applied today."""
     today = clock.today()
-    posting = get_object_or_404(open_postings(), pk=pk)
+    language = get_language() or "da"
+    state = posting.opened
     tree = AreaTree.load()
-    area = tree.by_id[posting.area_id]
-    applying = designations_on(load_rounds(), area, today)
+    area = tree.by_id[state.area_id]
+    answers = answers_on(load_rounds(), area, today, benefits_by_kind(), language)
     context = {
         "posting": posting,
+        "state": state,
+        "origin": state.capacity.origin,
         "area": area,
         "parent": tree.parent(area),
         "today": today,
-        "groups": _benefit_groups(applying, get_language() or "da"),
+        "answers": answers,
+        "designated": any_designated(answers),
+        "apply": how_to_apply(state, RegionProfile.current(), language),
+        "channels": channel_names(state.channel_ids, language),
         "twins": [
             _twin(reverse("open_data:postings_json"), _("All open postings as JSON")),
             _twin(
@@ -155,6 +146,24 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "portal/posting_detail.html", context)
+
+
+@cached_page
+def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A capacity's posting: its open one, else its latest (closed) one."""
+    postings = postings_of(pk)
+    if not postings:
+        raise Http404(_("No posting has that address."))
+    return _posting_page(request, postings[-1])
+
+
+@cached_page
+def posting_version(request: HttpRequest, pk: int, posting: int) -> HttpResponse:
+    """One posting of a capacity, open or closed: a capacity posted again is a new posting."""
+    found = next((p for p in postings_of(pk) if p.pk == posting), None)
+    if found is None:
+        raise Http404(_("No posting has that address."))
+    return _posting_page(request, found)
 
 
 @cached_page
@@ -272,23 +281,16 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(area, HttpResponsePermanentRedirect):
         return area
     today = clock.today()
+    language = get_language() or "da"
     rounds = load_rounds()
+    benefits = benefits_by_kind()
     form = StatusDateForm(request.GET if "date" in request.GET else None)
     status = 200
     asked = None
     if form.is_bound:
         if form.is_valid():
             on = form.cleaned_data["date"]
-            pending = [
-                r
-                for r in rounds
-                if r.first_year <= on.year <= r.last_year and not r.in_force_on(on)
-            ]
-            asked = {
-                "date": on,
-                "applying": designations_on(rounds, area, on),
-                "pending": pending,
-            }
+            asked = {"date": on, "answers": answers_on(rounds, area, on, benefits, language)}
         else:
             status = 400
     capacities = list(in_process_in(tree.with_descendants(area)))
@@ -298,7 +300,7 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "parent": tree.parent(area),
         "sub_areas": tree.children.get(area.pk, []),
         "today": today,
-        "now": _benefit_groups(designations_on(rounds, area, today), get_language() or "da"),
+        "now": answers_on(rounds, area, today, benefits, language),
         "posted": [c for c in capacities if c.status == Status.POSTED],
         "granted": [c for c in capacities if c.status == Status.GRANTED],
         "awaiting": [

@@ -5,7 +5,7 @@ and actions that call `capacities.services`; everything keeps its history; nothi
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from capacities.admin import capacity, committees, log, pool  # noqa: F401 (registers them)
+from capacities.admin import capacity, committees, log, pool, postings  # noqa: F401 (registers them)
 
 admin.site.site_header = _("Kapacitetsportalen: administration")
 admin.site.site_title = _("Kapacitetsportalen")

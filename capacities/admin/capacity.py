@@ -19,6 +19,7 @@ from capacities.admin.lists import OverdueFilter, export_csv, short_date, with_o
 from capacities.admin.log import TransitionInline
 from capacities.admin.transitions import TransitionPagesMixin, transition_buttons
 from capacities.models import Capacity
+from capacities.postings import channel_names
 from common.admin_history import HistoryAdmin
 from common.text import text_contains
 from coverage_areas.tree import matching_area_ids
@@ -72,7 +73,13 @@ class CapacityAdmin(TransitionPagesMixin, HistoryAdmin):
                     "posted_on_short",
                     "application_deadline_short",
                     "posting_remark",
+                    "channel_list",
                     "posting_channels",
+                    "application_contact",
+                    "application_email",
+                    "application_phone",
+                    "application_url",
+                    "application_procedure",
                 ]
             },
         ),
@@ -96,6 +103,10 @@ class CapacityAdmin(TransitionPagesMixin, HistoryAdmin):
     posted_on_short = short_date("posted_on", _("posted on"))
     granted_on_short = short_date("granted_on", _("granted on"))
     established_on_short = short_date("established_on", _("established on"))
+
+    @admin.display(description=_("announced in"))
+    def channel_list(self, obj: Capacity) -> str:
+        return ", ".join(name for name, _url in channel_names(obj.channel_ids, "da")) or "—"
 
     @admin.display(description=_("overdue"), boolean=True, ordering="overdue")
     def overdue_flag(self, obj: Capacity) -> bool:

@@ -4,12 +4,15 @@ each through the one locked path (services.engine.transition)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from capacities.models import Action, Capacity, CommitteeMeeting, Origin, ReturnReason, Status
+from capacities.postings import APPLICATION_FIELDS, clean_application, clean_channel_ids
 from capacities.services.engine import (
     TransitionError,
     announce_posting,
@@ -27,6 +30,9 @@ def _clear_posting(capacity: Capacity) -> None:
     capacity.application_deadline = None
     capacity.posting_remark = ""
     capacity.posting_channels = ""
+    capacity.channel_ids = []
+    for name in APPLICATION_FIELDS:
+        setattr(capacity, name, "")
 
 
 def _clear_grant(capacity: Capacity) -> None:
@@ -149,22 +155,46 @@ def post_capacity(
     application_deadline: dt.date | None = None,
     remark: str = "",
     channels: str = "",
+    channel_ids: Sequence[int] = (),
+    application_contact: str = "",
+    application_email: str = "",
+    application_phone: str = "",
+    application_url: str = "",
+    application_procedure: str = "",
     reason: str = "",
     decision: CommitteeMeeting | None = None,
     expected_version: int | None = None,
 ) -> Capacity:
     """Publish the capacity (opslag). No deadline means applicants are assessed on a rolling
-    basis ("opslået uden frist")."""
+    basis ("opslået uden frist"). Channels come from the region's list (`channel_ids`) plus
+    free text; the application fields say how to apply for this posting, and when all are
+    empty the region's default applies."""
     if application_deadline is not None and application_deadline < on:
         raise TransitionError(
             _("The application deadline %(deadline)s is before the posting date %(date)s.")
             % {"deadline": fmt(application_deadline), "date": fmt(on)},
             code="deadline_before_posting",
         )
+    try:
+        application = clean_application(
+            {
+                "application_contact": application_contact,
+                "application_email": application_email,
+                "application_phone": application_phone,
+                "application_url": application_url,
+                "application_procedure": application_procedure,
+            }
+        )
+        chosen = clean_channel_ids(channel_ids)
+    except ValidationError as error:
+        raise TransitionError(" ".join(error.messages), code="bad_application") from error
 
     def change(c: Capacity) -> None:
         c.posted_on, c.application_deadline = on, application_deadline
         c.posting_remark, c.posting_channels = remark, channels
+        c.channel_ids = chosen
+        for name, value in application.items():
+            setattr(c, name, value)
 
     capacity = transition(
         capacity,

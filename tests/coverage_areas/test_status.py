@@ -17,7 +17,6 @@ from coverage_areas.status import (
     UNDECIDED,
     area_status,
     covered_area_kinds,
-    designations_on,
     load_rounds,
 )
 from coverage_areas.tree import AreaTree
@@ -42,7 +41,8 @@ def test_a_designation_covers_sub_areas_but_never_upwards():
     assert answers("Brøndby Strand", on) == {"regional": DESIGNATED, "national": DESIGNATED}
     assert answers("Brøndby", on) == {"regional": DESIGNATED, "national": NOT_DESIGNATED}
     tree = AreaTree.load()
-    through = designations_on(load_rounds(), tree.by_id[strand.pk], on)
+    status = area_status(load_rounds(), tree.by_id[strand.pk], on)
+    through = [a for kind_status in status.values() for a in kind_status.applying]
     assert [(a.kind, a.area.name) for a in through] == [
         ("regional", "Brøndby"),
         ("national", "Brøndby Strand"),

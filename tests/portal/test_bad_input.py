@@ -76,15 +76,13 @@ def test_the_api_answers_an_unknown_area_with_404_and_a_message(client, autumn_2
     assert "atlantis" in response.json()["error"]
 
 
-def test_a_posting_that_is_no_longer_posted_is_not_found(client, autumn_2024):
+def test_a_capacity_never_posted_has_no_posting_page(client, autumn_2024):
+    never = Capacity.objects.filter(status=Status.ACTIVE, transitions__action="post").first()
+    unposted = Capacity.objects.exclude(transitions__action__in=["post", "lapse_grant"]).first()
+    assert never is None or never.pk != unposted.pk
+    assert client.get(f"/opslag/{unposted.pk}/").status_code == 404
     posting = Capacity.objects.filter(status=Status.POSTED).first()
-    from capacities import services
-    from tests.factories import staff_user
-
-    services.withdraw_posting(
-        posting, by=staff_user(), on=posting.posted_on, reason="No suitable applicant"
-    )
-    assert client.get(f"/opslag/{posting.pk}/").status_code == 404
+    assert client.get(f"/opslag/{posting.pk}/{posting.pk + 10**6}/").status_code == 404
 
 
 PARAMETERS = [

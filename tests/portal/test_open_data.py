@@ -135,13 +135,35 @@ def test_area_status_json_follows_parents_never_upwards(client, autumn_2024):
         "date": "2023-06-01",
         "regional": True,
         "national": True,
+        "regional_status": "designated",
+        "national_status": "designated",
         "designations": [
-            {"kind": "regional", "area": "Brøndby", "period": "2023"},
-            {"kind": "national", "area": "Brøndby Strand", "period": "2021-2024"},
+            {
+                "kind": "regional",
+                "area": "Brøndby",
+                "period": "2023",
+                "decision_date": "2022-12-13",
+            },
+            {
+                "kind": "national",
+                "area": "Brøndby Strand",
+                "period": "2021-2024",
+                "decision_date": "2020-12-01",
+            },
         ],
     }
     brondby = client.get("/api/areas/broendby/status.json?date=2023-06-01").json()
     assert brondby["regional"] is True and brondby["national"] is False
+    assert brondby["national_status"] == "not_designated"
+
+
+def test_area_status_json_answers_null_where_no_decided_list_covers_the_date(client, autumn_2024):
+    june = client.get("/api/areas/hoeje-taastrup/status.json?date=2024-06-01").json()
+    assert (june["regional"], june["regional_status"]) == (None, "undecided")
+    assert (june["national"], june["national_status"]) == (False, "not_designated")
+    far = client.get("/api/areas/hoeje-taastrup/status.json?date=2099-01-01").json()
+    assert (far["regional"], far["national"]) == (None, None)
+    assert far["regional_status"] == far["national_status"] == "undecided"
 
 
 def test_area_status_json_knows_a_round_applies_only_from_its_decision(client, autumn_2024):
@@ -159,9 +181,16 @@ def test_area_status_json_knows_a_round_applies_only_from_its_decision(client, a
     before = client.get("/api/areas/amager/status.json?date=2025-01-09").json()
     on_the_day = client.get("/api/areas/amager/status.json?date=2025-01-10").json()
 
-    assert (before["regional"], before["designations"]) == (False, [])
+    # Before its decision no decided list covers 9 January: not known, never "no".
+    assert (before["regional"], before["regional_status"], before["designations"]) == (
+        None,
+        "undecided",
+        [],
+    )
     assert on_the_day["regional"] is True
-    assert on_the_day["designations"] == [{"kind": "regional", "area": "Amager", "period": "2025"}]
+    assert on_the_day["designations"] == [
+        {"kind": "regional", "area": "Amager", "period": "2025", "decision_date": "2025-01-10"}
+    ]
 
 
 def test_area_status_json_redirects_another_spelling_of_the_address(client, autumn_2024):

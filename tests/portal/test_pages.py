@@ -146,8 +146,7 @@ def test_posting_page_shows_deadline_remark_channels_and_todays_benefits(client,
     text = text_of(client.get(f"/opslag/{posting.pk}/"))
     assert "Lægekapacitet slået op i Høje-Taastrup" in text
     assert "Uden frist, ansøgere vurderes løbende" in text
-    assert "Regionen annoncerer sine opslag" in text  # no channels recorded: the general line
-    assert "Regionalt lægedækningstruet" in text
+    assert "Regional liste: lægedækningstruet" in text
     assert "Ret til at etablere delepraksis" in text
     assert "Tilskud til teletolkningsudstyr" in text  # a benefit of every kind
     assert "differentieret basishonorar" not in text  # Høje-Taastrup is not national
@@ -161,15 +160,18 @@ def test_posting_page_in_english_gives_the_benefits_in_english(client, in_2023):
     assert "May 1, 2024" in text
 
 
-def test_posting_page_says_when_no_benefits_apply(client, autumn_2024):
+def test_posting_page_says_what_is_not_known_rather_than_no(client, autumn_2024):
     posting = posted("Rødovre")
     text = text_of(client.get(f"/en/opslag/{posting.pk}/"))
-    assert "Rødovre is not a coverage-threatened area on Oct. 24, 2024" in text
-
-
-def test_a_capacity_that_is_not_posted_has_no_public_page(client, autumn_2024):
-    granted = Capacity.objects.filter(status=Status.GRANTED).first()
-    assert client.get(f"/opslag/{granted.pk}/").status_code == 404
+    # 24 October 2024: the 2024 regional list is only announced, the national 2021-2024 list
+    # is decided and Rødovre is not on it.
+    assert "Regional list: not decided" in text
+    assert (
+        "Not known: the list for 2024 is recorded as announced for decision on Jan. 8, 2024, "
+        "but no decision is recorded."
+    ) in text
+    assert "Rødovre is not on the national list for 2021-2024" in text
+    assert "No extra benefits for coverage-threatened areas apply on that date." in text
 
 
 def test_threatened_areas_page_computes_the_changes_of_each_year(client, autumn_2024):
@@ -235,23 +237,34 @@ def test_area_page_shows_the_history_by_year_and_kind(client, autumn_2024):
     assert "Not decided yet" in row_2024
 
 
+def asked_answer(client, path: str) -> str:
+    page = client.get(path).content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('id="status-answer"')[1]))
+
+
 def test_area_page_answers_the_status_on_a_date(client, autumn_2024):
-    response = client.get("/en/omraader/broendby-strand/?date=2023-06-01")
-    answer = response.content.decode().split('id="status-answer"')[1].split("</div>")[0]
-    assert "Regionally coverage-threatened (2023)" in answer and "through Brøndby" in answer
-    assert "Nationally coverage-threatened (2021-2024)" in answer
+    answer = asked_answer(client, "/en/omraader/broendby-strand/?date=2023-06-01")
+    assert "Regional list: coverage-threatened" in answer
+    assert "Through Brøndby, designated for 2023" in answer
+    assert "National list: coverage-threatened" in answer
+    assert "Brøndby Strand is designated for 2021-2024" in answer
     # A parent's designation covers its sub-areas, never upwards.
-    parent = client.get("/en/omraader/broendby/?date=2023-06-01").content.decode()
-    parent_answer = parent.split('id="status-answer"')[1].split("</div>")[0]
-    assert "Regionally coverage-threatened (2023)" in parent_answer
-    assert "Nationally" not in parent_answer
+    parent = asked_answer(client, "/en/omraader/broendby/?date=2023-06-01")
+    assert "Regional list: coverage-threatened" in parent
+    assert "National list: not coverage-threatened" in parent
+    assert "Brøndby is not on the national list for 2021-2024" in parent
 
 
-def test_area_page_says_when_a_round_was_not_yet_decided_on_the_date(client, autumn_2024):
-    page = client.get("/en/omraader/amager/?date=2024-01-03").content.decode()
-    answer = page.split('id="status-answer"')[1].split("</div>")[0]
-    assert "No designation applied on that date" in answer
-    assert "The regional list for 2024 had not been decided on that date" in answer
+def test_area_page_never_answers_no_for_a_date_no_decided_list_covers(client, autumn_2024):
+    for date in ("2024-06-01", "2030-03-01", "2099-12-31"):
+        answer = asked_answer(client, f"/en/omraader/hoeje-taastrup/?date={date}")
+        assert "Regional list: not decided" in answer
+        assert "not coverage-threatened" not in answer.split("National list")[0]
+    june = asked_answer(client, "/en/omraader/hoeje-taastrup/?date=2024-06-01")
+    assert "recorded as announced for decision on Jan. 8, 2024" in june
+    later = asked_answer(client, "/en/omraader/hoeje-taastrup/?date=2030-03-01")
+    assert "Not known: no regional list is recorded for 2030." in later
+    assert "Not known: no national list is recorded for a period that covers 2030." in later
 
 
 def test_area_page_gives_a_form_error_for_a_bad_date(client, autumn_2024):
