@@ -20,7 +20,13 @@ from django.db import transaction
 from capacities import services
 from capacities.models import Capacity, Committee, CommitteeMeeting, Pool, Status
 from common.text import danish_slugify
-from coverage_areas.models import Benefit, Designation, DesignationRound, PlanningArea
+from coverage_areas.models import (
+    Benefit,
+    Designation,
+    DesignationRound,
+    PlanningArea,
+    RegionProfile,
+)
 from shortage import demo as shortage_demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -135,6 +141,10 @@ def load(*, today: dt.date | None = None) -> Summary:
             {"text_en": row["text_en"], "order": row["order"]},
         )
         summary.benefits += 1
+
+    # The region's profile (illustrative contact details, see fixtures/README.md); the default
+    # procedure text comes from the migration that made the row.
+    _upsert(RegionProfile, user, {"pk": RegionProfile.SINGLETON}, region["profile"])
 
     pool_row = region["pool"]
     pool = Pool.objects.filter(name=pool_row["name"]).first()

@@ -14,7 +14,6 @@ Reads work on rounds loaded once (`load_rounds`, two queries) and an AreaTree.""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -136,16 +135,31 @@ def area_status(
     return {kind: kind_status(rounds, area, on, kind) for kind in KINDS}
 
 
+def statuses_by_area(
+    tree: AreaTree, rounds: list[DesignationRound], on: dt.date
+) -> dict[int, dict[str, KindStatus]]:
+    """Every area's answers on the date (no query beyond the tree and the rounds)."""
+    return {area.pk: area_status(rounds, area, on) for area in tree.all()}
+
+
 def covered_area_kinds(
     tree: AreaTree, rounds: list[DesignationRound], on: dt.date
 ) -> dict[int, set[str]]:
     """For each area designated on the date, the kinds of designation covering it."""
-    covered: dict[int, set[str]] = defaultdict(set)
-    for area in tree.all():
-        for kind, status in area_status(rounds, area, on).items():
-            if status.answer == DESIGNATED:
-                covered[area.pk].add(kind)
+    covered: dict[int, set[str]] = {}
+    for pk, status in statuses_by_area(tree, rounds, on).items():
+        kinds = {kind for kind, answer in status.items() if answer.answer == DESIGNATED}
+        if kinds:
+            covered[pk] = kinds
     return covered
+
+
+def summary(status: dict[str, KindStatus]) -> dict[str, list[str]]:
+    """The kinds an area is designated under, and those not known, for a list's one cell."""
+    return {
+        "designated": [k for k, s in status.items() if s.answer == DESIGNATED],
+        "undecided": [k for k, s in status.items() if s.answer == UNDECIDED],
+    }
 
 
 def benefits_by_kind() -> dict[str, list[Benefit]]:

@@ -16,11 +16,12 @@ from capacities.postings import Posting, channel_names, how_to_apply, postings_o
 from coverage_areas.models import RegionProfile
 from coverage_areas.status import (
     benefits_by_kind,
-    covered_area_kinds,
     load_rounds,
     national_rounds,
     overview,
     round_area_names,
+    statuses_by_area,
+    summary,
 )
 from coverage_areas.tree import AreaTree
 from portal import clock
@@ -87,8 +88,8 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    covered = covered_area_kinds(tree, rounds, today)
-    rows = [(capacity, sorted(covered.get(capacity.area_id, ()))) for capacity in page or []]
+    statuses = statuses_by_area(tree, rounds, today)
+    rows = [(capacity, summary(statuses[capacity.area_id])) for capacity in page or []]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -219,14 +220,14 @@ def area_list(request: HttpRequest) -> HttpResponse:
         else:
             status, areas = 400, []
     rounds = load_rounds()
-    covered = covered_area_kinds(tree, rounds, today)
+    statuses = statuses_by_area(tree, rounds, today)
     counts = dict(posting_counts_by_area(tree))
     year = overview(rounds, today).shown_year
     rows = [
         {
             "area": area,
             "parent": tree.parent(area),
-            "kinds": sorted(covered.get(area.pk, ())),
+            "threat": summary(statuses[area.pk]),
             "postings": counts.get(area, 0),
         }
         for area in areas

@@ -30,6 +30,10 @@ PAGES = [
         "area, status on a date",
         lambda: reverse("portal:area_detail", args=["broendby-strand"]) + "?date=2023-06-01",
     ),
+    (
+        "status certificate",
+        lambda: reverse("portal:certificate", args=["broendby-strand"]) + "?date=2023-03-01",
+    ),
     ("alerts subscription", lambda: reverse("alerts:subscribe")),
     ("not found", lambda: reverse("portal:area_list") + "ingen-saadan/"),
 ]

@@ -52,6 +52,20 @@ def test_doctor_finds_a_posting_its_benefits_and_an_areas_status(page, this_year
     page.locator("#language-da").click()
     assert "/en/" not in page.url
     assert page.locator("html").get_attribute("lang") == "da"
+    apply = page.locator("#how-to-apply")
+    assert "Sådan søger du" in apply.inner_text()
+    assert apply.get_by_role("link").first.get_attribute("href").startswith("mailto:")
+
+    # From the posting to a certificate of the area's status on the day the doctor applies.
+    page.get_by_role("link", name="Hent en attest for den dato, du søger").click()
+    certificate = page.locator("#certificate")
+    assert "Rødovre" in certificate.inner_text()
+    assert "Regional liste: lægedækningstruet" in certificate.inner_text()
+    assert len(page.locator("#fingerprint").inner_text()) == 64
+    pdf = page.request.get(site + page.locator("#certificate-pdf").get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "attest-roedovre-" in pdf.headers["content-disposition"]
+    page.go_back()
 
     page.locator("#posting-facts").get_by_role("link", name="Rødovre").click()
     page.locator("#status-form").get_by_label("Dato").fill("2022-06-01")
