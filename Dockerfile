@@ -34,11 +34,12 @@ WORKDIR /app
 # artefacts never end up in the image. A new top-level app must be added here.
 COPY manage.py pyproject.toml ./
 COPY capacity_portal capacity_portal
-COPY capacities capacities
+COPY common common
 COPY coverage_areas coverage_areas
+COPY shortage shortage
+COPY capacities capacities
 COPY memos memos
 COPY portal portal
-COPY shortage shortage
 COPY alerts alerts
 COPY templates templates
 COPY static static
