@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_history import ChangeNoteForm, HistoryAdmin
 from common.text import danish_slugify, text_contains
+from coverage_areas import services
 from coverage_areas.models import (
     Benefit,
     Designation,
@@ -111,6 +112,15 @@ class DesignationRoundAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(area_total=Count("designations"))
+
+    def save_model(self, request, obj, form, change) -> None:
+        # What the round was before this save, to announce a decision once the list is saved.
+        request._round_before = services.round_snapshot(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.announce_round_change(form.instance, request._round_before)
 
     @admin.display(description=_("decision date"), ordering="decision_date")
     def decided(self, obj: DesignationRound) -> str:
