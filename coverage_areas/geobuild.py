@@ -28,6 +28,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 SOURCE = (
     "Source: Geodatastyrelsen & Danske Kommuner, FOT data set, 2014-02-13, scale 1:500,000 "
@@ -234,6 +235,13 @@ def _path(geometry: BaseGeometry, origin: tuple[float, float]) -> str:
     return "".join(commands)
 
 
+def _label(geometry: BaseGeometry, origin: tuple[float, float]) -> list[int]:
+    """Where a name fits best: the point farthest inside the largest part."""
+    largest = max(shapely.get_parts(geometry), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=UNIT_METRES)
+    return [round((point.x - origin[0]) / UNIT_METRES), round((origin[1] - point.y) / UNIT_METRES)]
+
+
 def _box(bounds, origin) -> list[int]:
     minx, miny, maxx, maxy = bounds
     ox, oy = origin
@@ -274,6 +282,7 @@ def screen_shapes(
             row.slug: {
                 "name": row.name,
                 "box": _box(placed[row.slug].bounds, origin),
+                "label": _label(placed[row.slug], origin),
                 "path": _path(placed[row.slug], origin),
             }
             for row in table

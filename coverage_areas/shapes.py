@@ -21,6 +21,7 @@ class Shape:
     slug: str
     name: str
     box: Box
+    label: tuple[int, int]  # where the name fits best
     path: str
 
 
@@ -42,7 +43,13 @@ def load_shapes() -> Shapes:
         viewbox=tuple(data["viewbox"]),
         frames=tuple(tuple(f) for f in data["frames"]),
         areas={
-            slug: Shape(slug=slug, name=a["name"], box=tuple(a["box"]), path=a["path"])
+            slug: Shape(
+                slug=slug,
+                name=a["name"],
+                box=tuple(a["box"]),
+                label=tuple(a["label"]),
+                path=a["path"],
+            )
             for slug, a in data["areas"].items()
         },
     )

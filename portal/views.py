@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from capacities.models import Status
+from coverage_areas.postcodes import postcodes_of
 from coverage_areas.status import (
     benefits_by_kind,
     covered_area_kinds,
@@ -27,7 +29,15 @@ from portal import clock
 from portal.aliases import area_or_redirect
 from portal.cache import cached_page
 from portal.filters import PostingFilter
-from portal.forms import AreaSearchForm, StatusDateForm
+from portal.forms import AreaSearchForm, MapYearForm, StatusDateForm
+from portal.maps import (
+    capital_view,
+    closure_map,
+    locator_map,
+    map_years,
+    status_date,
+    status_map,
+)
 from portal.queries import (
     PRESSURE_ORDERS,
     data_last_changed,
@@ -36,6 +46,7 @@ from portal.queries import (
     open_postings,
     posting_counts_by_area,
 )
+from portal.search import area_search
 from shortage.charts import share_chart
 from shortage.eligibility import threshold_on
 from shortage.models import IntakeClosure
@@ -52,10 +63,12 @@ def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     tree = AreaTree.load()
     counts = posting_counts_by_area(tree)
-    view = overview(load_rounds(), today)
+    rounds = load_rounds()
+    view = overview(rounds, today)
     context = {
         "today": today,
         "overview": view,
+        "map": status_map(tree, rounds, today, title=_map_title(today, today)),
         "posting_counts": counts,
         "postings_total": sum(count for _area, count in counts),
         "last_changed": data_last_changed(),
@@ -157,20 +170,58 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/posting_detail.html", context)
 
 
+def _map_title(on, today) -> str:
+    if on == today:
+        return _("Coverage-threatened areas today, %(date)s") % {"date": date_format(on)}
+    return _("Coverage-threatened areas on %(date)s") % {"date": date_format(on)}
+
+
 @cached_page
 def threatened_areas(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rounds = load_rounds()
+    tree = AreaTree.load()
     view = overview(rounds, today)
     year = view.shown_year
+    years = map_years(rounds, today)
+    year_form = MapYearForm(
+        request.GET if "year" in request.GET else None, years=years, auto_id="map-%s"
+    )
+    status = 200
+    map_year = years[0]
+    if year_form.is_bound:
+        if year_form.is_valid():
+            map_year = year_form.cleaned_data["year"]
+        else:
+            # An unknown year: say so beside the choice and show this year's map.
+            status = 400
+    on = status_date(map_year, today)
+    capital = capital_view(tree)
     # An unknown sort order is ignored (names), as a link with a stale parameter should work.
     order = request.GET.get("sort", "name")
     order = order if order in PRESSURE_ORDERS else "name"
     criteria = threshold_on(today)
+    pressure = latest_closure_shares(order)
     context = {
         "today": today,
         "overview": view,
-        "pressure": latest_closure_shares(order),
+        "year_form": year_form,
+        "map_year": map_year,
+        "map_on": on,
+        "map": status_map(tree, rounds, on, title=_map_title(on, today)),
+        "capital_map": capital
+        and status_map(
+            tree,
+            rounds,
+            on,
+            map_id="capital-map",
+            title=_("Copenhagen and Frederiksberg, enlarged"),
+            view=capital,
+        ),
+        "closure_map": closure_map(
+            tree, pressure, title=_("Share closed to new patients, latest month per area")
+        ),
+        "pressure": pressure,
         "pressure_order": order,
         "threshold_percent": criteria.threshold_percent if criteria else None,
         "national_rounds": [
@@ -194,7 +245,7 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
             )
         ],
     }
-    return render(request, "portal/threatened_areas.html", context)
+    return render(request, "portal/threatened_areas.html", context, status=status)
 
 
 @cached_page
@@ -204,9 +255,11 @@ def area_list(request: HttpRequest) -> HttpResponse:
     form = AreaSearchForm(request.GET or None)
     status = 200
     areas = tree.all()
+    found = None
     if form.is_bound:
         if form.is_valid():
-            areas = tree.search(form.cleaned_data["q"])
+            found = area_search(tree, form.cleaned_data["q"])
+            areas = found.areas
         else:
             status, areas = 400, []
     rounds = load_rounds()
@@ -224,6 +277,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "form": form,
+        "found": found,
         "rows": rows,
         "today": today,
         "total": len(tree.by_id),
@@ -305,6 +359,10 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
             c for c in capacities if c.status in (Status.AWAITING_DECISION, Status.AWAITING_POSTING)
         ],
         "timeline": _timeline(tree, rounds, area),
+        "locator": locator_map(
+            tree, area, title=_("Where %(area)s lies in the region") % {"area": area.name}
+        ),
+        "postcodes": postcodes_of(area.slug),
         "chart": share_chart(
             IntakeClosure.objects.for_area(area),
             threshold_percent=getattr(threshold_on(today), "threshold_percent", None),
