@@ -32,7 +32,8 @@ class AreaShare:
 @dataclass(frozen=True)
 class Postcode:
     """A postcode of the region. Central Copenhagen's postcodes form ranges in the source
-    (1000-1499 København K); `code` is the one asked for, `first`-`last` the range."""
+    (1000-1499 København K): `first`-`last` is the range, `code` the one asked for (empty for
+    a range found by its name)."""
 
     code: str
     first: str
@@ -46,8 +47,7 @@ class Postcode:
 
     @property
     def label(self) -> str:
-        code = self.code if self.first == self.last else f"{self.first}-{self.last}"
-        return f"{code} {self.name}"
+        return f"{self.code or f'{self.first}-{self.last}'} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def table() -> Table:
     data = json.loads(POSTCODES.read_text(encoding="utf-8"))
     inside = tuple(
         Postcode(
-            code=row["first"],
+            code=row["first"] if row["first"] == row["last"] else "",
             first=row["first"],
             last=row["last"],
             name=row["name"],

@@ -10,6 +10,7 @@ import re
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from coverage_areas.postcodes import Outside, is_postcode, lookup
 from coverage_areas.status import (
@@ -170,6 +171,7 @@ def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 @cached_page
 def postcode_json(request: HttpRequest, code: str) -> HttpResponse:
     if not is_postcode(code):

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -328,7 +329,7 @@ def closure_map(tree: AreaTree, closures: list, *, title: str) -> AreaMap:
         )
         return css, _("%(area)s: %(percent)s%% closed") % {
             "area": area.name,
-            "percent": f"{percent:.1f}",
+            "percent": number_format(percent, 1),
         }
 
     return _map(
