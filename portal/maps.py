@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -129,7 +129,6 @@ class MapArea:
     text_x: int = 0
     text_y: int = 0
     named: bool = False  # whether the name is written on the map
-    current: bool = False
 
 
 @dataclass(frozen=True)
@@ -300,6 +299,29 @@ def status_map(
         labels={css: str(STATUS_LABELS[css]) for css in STATUS_ORDER},
         names=view is not None,
     )
+
+
+def status_title(on: dt.date, today: dt.date) -> str:
+    if on == today:
+        return _("Coverage-threatened areas today, %(date)s") % {"date": date_format(on)}
+    return _("Coverage-threatened areas on %(date)s") % {"date": date_format(on)}
+
+
+def year_maps(tree: AreaTree, rounds: list[DesignationRound], on: dt.date, today: dt.date):
+    """The threatened-areas page's maps of a date: the region, and Copenhagen enlarged."""
+    capital = capital_view(tree)
+    return {
+        "map": status_map(tree, rounds, on, title=status_title(on, today)),
+        "capital_map": capital
+        and status_map(
+            tree,
+            rounds,
+            on,
+            map_id="capital-map",
+            title=_("Copenhagen and Frederiksberg, enlarged"),
+            view=capital,
+        ),
+    }
 
 
 def closure_map(tree: AreaTree, closures: list, *, title: str) -> AreaMap:

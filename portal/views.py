@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -31,12 +30,13 @@ from portal.cache import cached_page
 from portal.filters import PostingFilter
 from portal.forms import AreaSearchForm, MapYearForm, StatusDateForm
 from portal.maps import (
-    capital_view,
     closure_map,
     locator_map,
     map_years,
     status_date,
     status_map,
+    status_title,
+    year_maps,
 )
 from portal.queries import (
     PRESSURE_ORDERS,
@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "today": today,
         "overview": view,
-        "map": status_map(tree, rounds, today, title=_map_title(today, today)),
+        "map": status_map(tree, rounds, today, title=status_title(today, today)),
         "posting_counts": counts,
         "postings_total": sum(count for _area, count in counts),
         "last_changed": data_last_changed(),
@@ -170,12 +170,6 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/posting_detail.html", context)
 
 
-def _map_title(on, today) -> str:
-    if on == today:
-        return _("Coverage-threatened areas today, %(date)s") % {"date": date_format(on)}
-    return _("Coverage-threatened areas on %(date)s") % {"date": date_format(on)}
-
-
 @cached_page
 def threatened_areas(request: HttpRequest) -> HttpResponse:
     today = clock.today()
@@ -195,8 +189,6 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
         else:
             # An unknown year: say so beside the choice and show this year's map.
             status = 400
-    on = status_date(map_year, today)
-    capital = capital_view(tree)
     # An unknown sort order is ignored (names), as a link with a stale parameter should work.
     order = request.GET.get("sort", "name")
     order = order if order in PRESSURE_ORDERS else "name"
@@ -206,18 +198,7 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
         "today": today,
         "overview": view,
         "year_form": year_form,
-        "map_year": map_year,
-        "map_on": on,
-        "map": status_map(tree, rounds, on, title=_map_title(on, today)),
-        "capital_map": capital
-        and status_map(
-            tree,
-            rounds,
-            on,
-            map_id="capital-map",
-            title=_("Copenhagen and Frederiksberg, enlarged"),
-            view=capital,
-        ),
+        **year_maps(tree, rounds, status_date(map_year, today), today),
         "closure_map": closure_map(
             tree, pressure, title=_("Share closed to new patients, latest month per area")
         ),
