@@ -160,3 +160,11 @@ def test_closure_map_bins_the_latest_share(client, autumn_2024):
     assert shown["taarnby"] == "share-75"  # above 75% from July to September 2024
     assert shown["ishoej"] in {"share-50", "share-75"}
     assert set(shown.values()) <= {"share-0", "share-25", "share-50", "share-75", "share-none"}
+
+
+def test_year_choice_is_a_labelled_list_of_the_recorded_years(client, in_2023):
+    html = client.get(f"{THREATENED}?year=2022").content.decode()
+    assert html.count('id="map-year"') == 1
+    assert '<label for="map-year">År</label>' in html
+    options = re.findall(r'<option value="(\d+)"( selected)?>', html)
+    assert options == [("2023", ""), ("2022", " selected"), ("2021", "")]
