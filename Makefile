@@ -51,6 +51,7 @@ messages: install-dev
 # Speed against the machine's ceiling at region and country size (PostgreSQL, gunicorn, wrk).
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/maps.py
 
 # Public pages under load while editors run transitions, on a private PostgreSQL (about a
 # minute); e.g. LOAD_ARGS="--seconds 60 --readers 16".

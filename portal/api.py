@@ -10,7 +10,9 @@ import re
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from coverage_areas.postcodes import Outside, is_postcode, lookup
 from coverage_areas.status import (
     area_status,
     load_rounds,
@@ -24,6 +26,7 @@ from portal.aliases import area_or_redirect
 from portal.cache import cached_page
 from portal.filters import PostingFilter
 from portal.queries import open_postings
+from portal.search import shares_of
 
 POSTING_FIELDS = ["area", "area_slug", "origin", "posted_on", "application_deadline", "remark"]
 # Years outside this range are typing mistakes, not rounds anyone will record.
@@ -173,5 +176,29 @@ def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
                 }
                 for a in (*regional.applying, *national.applying)
             ],
+        }
+    )
+
+
+@require_safe
+@cached_page
+def postcode_json(request: HttpRequest, code: str) -> HttpResponse:
+    if not is_postcode(code):
+        return _error(_("A postcode is four digits, for example 2650."))
+    found = lookup(code)
+    if found is None:
+        return _error(_("There is no postcode %(code)s.") % {"code": code}, 404)
+    areas = [] if isinstance(found, Outside) else shares_of(AreaTree.load(), found)
+    if not areas:
+        return _error(
+            _("Postcode %(code)s (%(name)s) lies outside the region.")
+            % {"code": code, "name": found.name},
+            404,
+        )
+    return _json(
+        {
+            "postcode": code,
+            "name": found.name,
+            "areas": [{"slug": a.area.slug, "name": a.area.name, "share": a.share} for a in areas],
         }
     )

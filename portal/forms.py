@@ -23,5 +23,22 @@ class AreaSearchForm(forms.Form):
         label=_("Search planning areas"),
         max_length=100,
         required=False,
-        help_text=_("Part of the name, for example “brøn” or “høje”."),
+        help_text=_(
+            "Part of the name, a postcode or a town, for example “brøn”, “2650” or “Kastrup”."
+        ),
     )
+
+
+class MapYearForm(forms.Form):
+    """The threatened-areas page's map: which year to show (the choices are the years a
+    round is recorded for, up to this year)."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the years in the list.")},
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]

@@ -14,6 +14,7 @@ from capacities.eligibility import threshold_on
 from capacities.models import Status
 from capacities.postings import Posting, channel_names, how_to_apply, postings_of
 from coverage_areas.models import RegionProfile
+from coverage_areas.postcodes import postcodes_of
 from coverage_areas.status import (
     benefits_by_kind,
     load_rounds,
@@ -29,7 +30,16 @@ from portal.aliases import area_or_redirect
 from portal.answers import answers_on, any_designated
 from portal.cache import cached_page
 from portal.filters import PostingFilter
-from portal.forms import AreaSearchForm, StatusDateForm
+from portal.forms import AreaSearchForm, MapYearForm, StatusDateForm
+from portal.maps import (
+    closure_map,
+    locator_map,
+    map_years,
+    status_date,
+    status_map,
+    status_title,
+    year_maps,
+)
 from portal.queries import (
     PRESSURE_ORDERS,
     data_last_changed,
@@ -38,6 +48,7 @@ from portal.queries import (
     open_postings,
     posting_counts_by_area,
 )
+from portal.search import area_search
 from shortage.charts import share_chart
 from shortage.models import IntakeClosure
 
@@ -53,10 +64,12 @@ def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     tree = AreaTree.load()
     counts = posting_counts_by_area(tree)
-    view = overview(load_rounds(), today)
+    rounds = load_rounds()
+    view = overview(rounds, today)
     context = {
         "today": today,
         "overview": view,
+        "map": status_map(tree, rounds, today, title=status_title(today, today)),
         "posting_counts": counts,
         "postings_total": sum(count for _area, count in counts),
         "last_changed": data_last_changed(),
@@ -171,16 +184,35 @@ def posting_version(request: HttpRequest, pk: int, posting: int) -> HttpResponse
 def threatened_areas(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rounds = load_rounds()
+    tree = AreaTree.load()
     view = overview(rounds, today)
     year = view.shown_year
+    years = map_years(rounds, today)
+    year_form = MapYearForm(
+        request.GET if "year" in request.GET else None, years=years, auto_id="map-%s"
+    )
+    status = 200
+    map_year = years[0]
+    if year_form.is_bound:
+        if year_form.is_valid():
+            map_year = year_form.cleaned_data["year"]
+        else:
+            # An unknown year: say so beside the choice and show this year's map.
+            status = 400
     # An unknown sort order is ignored (names), as a link with a stale parameter should work.
     order = request.GET.get("sort", "name")
     order = order if order in PRESSURE_ORDERS else "name"
     criteria = threshold_on(today)
+    pressure = latest_closure_shares(order)
     context = {
         "today": today,
         "overview": view,
-        "pressure": latest_closure_shares(order),
+        "year_form": year_form,
+        **year_maps(tree, rounds, status_date(map_year, today), today),
+        "closure_map": closure_map(
+            tree, pressure, title=_("Share closed to new patients, latest month per area")
+        ),
+        "pressure": pressure,
         "pressure_order": order,
         "threshold_percent": criteria.threshold_percent if criteria else None,
         "national_rounds": [
@@ -204,7 +236,7 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
             )
         ],
     }
-    return render(request, "portal/threatened_areas.html", context)
+    return render(request, "portal/threatened_areas.html", context, status=status)
 
 
 @cached_page
@@ -214,9 +246,11 @@ def area_list(request: HttpRequest) -> HttpResponse:
     form = AreaSearchForm(request.GET or None)
     status = 200
     areas = tree.all()
+    found = None
     if form.is_bound:
         if form.is_valid():
-            areas = tree.search(form.cleaned_data["q"])
+            found = area_search(tree, form.cleaned_data["q"])
+            areas = found.areas
         else:
             status, areas = 400, []
     rounds = load_rounds()
@@ -234,6 +268,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "form": form,
+        "found": found,
         "rows": rows,
         "today": today,
         "total": len(tree.by_id),
@@ -308,6 +343,10 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
             c for c in capacities if c.status in (Status.AWAITING_DECISION, Status.AWAITING_POSTING)
         ],
         "timeline": _timeline(tree, rounds, area),
+        "locator": locator_map(
+            tree, area, title=_("Where %(area)s lies in the region") % {"area": area.name}
+        ),
+        "postcodes": postcodes_of(area.slug),
         "chart": share_chart(
             IntakeClosure.objects.for_area(area),
             threshold_percent=getattr(threshold_on(today), "threshold_percent", None),

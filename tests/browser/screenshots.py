@@ -47,6 +47,9 @@ def test_capture_main_pages(browser, demo_site):
     for name, path in public.items():
         page.goto(demo_site + path)
         page.screenshot(path=str(DOCS / f"{name}.png"))
+    # The map of a year with decided lists (the demo's lists end in 2024), with its legend.
+    page.goto(demo_site + reverse("portal:threatened_areas") + "?year=2023")
+    page.locator("#status-map").screenshot(path=str(DOCS / "map.png"))
     _login_as_superuser(context, demo_site)
     for name, path in staff.items():
         if name == "memo":
@@ -54,4 +57,4 @@ def test_capture_main_pages(browser, demo_site):
         page.goto(demo_site + path)
         page.screenshot(path=str(DOCS / f"{name}.png"))
     context.close()
-    assert sorted(p.stem for p in DOCS.glob("*.png")) == sorted([*public, *staff])
+    assert sorted(p.stem for p in DOCS.glob("*.png")) == sorted([*public, *staff, "map"])

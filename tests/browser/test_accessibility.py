@@ -24,7 +24,13 @@ PAGES = [
     ),
     ("posting", lambda: reverse("portal:posting_detail", args=[_posting().pk])),
     ("threatened areas", lambda: reverse("portal:threatened_areas")),
+    ("threatened areas, map of 2023", lambda: reverse("portal:threatened_areas") + "?year=2023"),
+    ("threatened areas, bad year", lambda: reverse("portal:threatened_areas") + "?year=1800"),
     ("areas", lambda: reverse("portal:area_list") + "?q=brøn"),
+    ("areas, by postcode", lambda: reverse("portal:area_list") + "?q=2800"),
+    ("areas, outside the region", lambda: reverse("portal:area_list") + "?q=Roskilde"),
+    ("area in Copenhagen", lambda: reverse("portal:area_detail", args=["indre-by"])),
+    ("area on Bornholm", lambda: reverse("portal:area_detail", args=["bornholm"])),
     ("area", lambda: reverse("portal:area_detail", args=["broendby-strand"])),
     (
         "area, status on a date",
