@@ -25,6 +25,7 @@ from capacities.admin_support.lists import (
     short_date,
     with_overdue,
 )
+from capacities.admin_support.pipeline import pipeline_view
 from capacities.admin_support.search import matching_area_ids, text_contains
 from capacities.admin_support.views import (
     bulk_transition,
@@ -192,6 +193,11 @@ class CapacityAdmin(HistoryAdmin):
                 "dashboard/",
                 wrap(self.dashboard_view),
                 name="capacities_capacity_dashboard",
+            ),
+            path(
+                "pipeline/",
+                wrap(lambda request: pipeline_view(self, request)),
+                name="capacities_capacity_pipeline",
             ),
             path(
                 "<path:object_id>/transition/<str:action>/",

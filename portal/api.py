@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from capacities.pipeline import figures
 from portal import clock
 from portal.aliases import area_for_alias
 from portal.cache import cached_page
@@ -25,6 +26,7 @@ from portal.queries import (
     regional_years,
     round_area_names,
 )
+from portal.statistics import parse_period
 
 POSTING_FIELDS = ["area", "area_slug", "origin", "posted_on", "application_deadline", "remark"]
 # Years outside this range are typing mistakes, not rounds anyone will record.
@@ -171,3 +173,14 @@ def area_status_json(request: HttpRequest, slug: str) -> HttpResponse:
             ],
         }
     )
+
+
+@cached_page
+def pipeline_json(request: HttpRequest) -> HttpResponse:
+    """The pipeline figures for a period (default: this year up to today), steps counted on
+    their effective dates; region-wide only, nothing personal."""
+    period = parse_period(request.GET.get("from"), request.GET.get("to"), clock.today())
+    if isinstance(period, str):
+        return _error(period)
+    start, end = period
+    return _json(figures(start, end).as_json())

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/postings.csv", api.postings_csv, name="postings_csv"),
     path("api/designations.json", api.designations_json, name="designations_json"),
     path("api/areas/<str:slug>/status.json", api.area_status_json, name="area_status"),
+    path("api/pipeline.json", api.pipeline_json, name="pipeline_json"),
     path(
         "sitemap.xml",
         cached_page(sitemap),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import views
+from portal import statistics, views
 from portal.cache import cached_page
 from portal.feeds import LatestPostingsFeed
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("laegedaekningstruede-omraader/", views.threatened_areas, name="threatened_areas"),
     path("omraader/", views.area_list, name="area_list"),
     path("omraader/<slug:slug>/", views.area_detail, name="area_detail"),
+    path("statistik/", statistics.statistics_page, name="statistics"),
     path("feeds/postings/", cached_page(LatestPostingsFeed()), name="postings_feed"),
 ]
