@@ -31,6 +31,7 @@ PAGES = [
         lambda: reverse("portal:area_detail", args=["broendby-strand"]) + "?date=2023-06-01",
     ),
     ("alerts subscription", lambda: reverse("alerts:subscribe")),
+    ("statistics", lambda: reverse("portal:statistics")),
     ("not found", lambda: reverse("portal:area_list") + "ingen-saadan/"),
 ]
 
