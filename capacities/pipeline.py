@@ -318,7 +318,8 @@ def figures(
         )
 
     def close(episode: _Episode | None) -> None:
-        if episode is None:
+        # An episode over before the period (read with a capacity's history) counts nowhere.
+        if episode is None or (episode.established and episode.established < start):
             return
         for name, first, last in DURATIONS:
             began, ended = getattr(episode, first), getattr(episode, last)

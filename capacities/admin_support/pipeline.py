@@ -10,7 +10,7 @@ import io
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,6 +160,8 @@ def render_xlsx(pipeline: Pipeline) -> bytes:
 def pipeline_view(model_admin, request: HttpRequest) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     today = timezone.localdate()
     start, end = _default_period(today)
     form = PipelineFilterForm(

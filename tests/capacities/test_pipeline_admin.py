@@ -66,6 +66,10 @@ def test_people_without_staff_rights_are_refused(client, outsider, history):
     assert staff_client.get(PAGE).status_code == 403
 
 
+def test_the_page_only_answers_get(editor_client):
+    assert editor_client.post(PAGE).status_code == 405
+
+
 def test_the_dashboard_links_to_the_page(editor_client):
     page = editor_client.get(reverse("admin:capacities_capacity_dashboard")).content.decode()
     assert f'href="{PAGE}"' in page
