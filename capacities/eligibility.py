@@ -27,13 +27,17 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from capacities.models import IN_PROCESS, Pool, PoolCriteriaRevision, Status, Transition
+from capacities.verdicts import (
+    ELIGIBLE,
+    MISSING_DATA,
+    NOT_ELIGIBLE,
+    Tip,
+    on_the_way_since,
+    would_tip,
+)
 from common.text import danish_key, month_label, percent, share_of
 from coverage_areas.models import PlanningArea
 from shortage.models import IntakeClosure
-
-ELIGIBLE = "eligible"
-NOT_ELIGIBLE = "not_eligible"
-MISSING_DATA = "missing_data"
 
 
 class NoCriteria(ValueError):
@@ -90,6 +94,8 @@ class Verdict:
     criteria: PoolCriteriaRevision
     months: list[MonthFigure]  # newest first
     on_the_way_by_status: dict[str, int] = field(default_factory=dict)
+    # What would turn the verdict (see `would_tip`); set by `evaluate`.
+    tip: Tip | None = None
 
     @property
     def threshold_percent(self) -> int:
@@ -166,7 +172,10 @@ class Report:
         return {
             "on": self.on.isoformat(),
             "criteria": criteria_json(self.criteria),
-            "areas": [v.as_json() for v in self.verdicts],
+            "areas": [
+                v.as_json() | {"would_tip": v.tip.as_json() if v.tip else None}
+                for v in self.verdicts
+            ],
         }
 
 
@@ -238,6 +247,9 @@ def evaluate(
                 on_the_way_by_status=on_the_way.get(area.pk, {}),
             )
         )
+    since = on_the_way_since(on, [v.area.pk for v in verdicts])
+    for verdict in verdicts:
+        verdict.tip = would_tip(verdict, on_the_way_since=since.get(verdict.area.pk))
     return Report(on=on, criteria=criteria, months=months, verdicts=verdicts)
 
 

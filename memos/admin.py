@@ -150,7 +150,9 @@ class IssuedMemoAdmin(admin.ModelAdmin):
             export_form = ExportForm(request.GET)
             if export_form.is_valid():
                 return self._download(
-                    export_form.cleaned_data["as_of"], export_form.cleaned_data["format"]
+                    export_form.cleaned_data["as_of"],
+                    export_form.cleaned_data["format"],
+                    pipeline=export_form.cleaned_data["pipeline"],
                 )
         context = {
             **self.admin_site.each_context(request),
@@ -162,8 +164,8 @@ class IssuedMemoAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "memos/admin/export.html", context)
 
-    def _download(self, as_of, format_name: str) -> HttpResponse:
-        memo = build_memo(as_of)
+    def _download(self, as_of, format_name: str, *, pipeline: bool = False) -> HttpResponse:
+        memo = build_memo(as_of, pipeline=pipeline)
         response = HttpResponse(
             render(memo, format_name), content_type=FORMATS[format_name].content_type
         )

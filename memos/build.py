@@ -26,6 +26,7 @@ from capacities.models import (
 from common.text import danish_key, join_danish
 from memos import wording
 from memos.models import MemoWording
+from memos.pipeline_section import PipelineSection, build_section
 
 # Danish month names whatever the active language: the memo is a Danish document.
 DANISH_MONTHS = (
@@ -130,6 +131,7 @@ class Memo:
     posted: PostedSection
     granted: GrantedSection
     pool: PoolSection
+    pipeline: PipelineSection | None = None  # optional section e
 
 
 class _Text:
@@ -152,8 +154,9 @@ def _in_running_text(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def build_memo(as_of: dt.date) -> Memo:
-    """The memo for the end of `as_of`. A handful of queries, whatever the size of the record."""
+def build_memo(as_of: dt.date, *, pipeline: bool = False) -> Memo:
+    """The memo for the end of `as_of`. A handful of queries, whatever the size of the record.
+    `pipeline` adds the optional section e (the year's pipeline figures)."""
     states = list(
         Transition.objects.state_on(as_of)
         .filter(
@@ -188,6 +191,9 @@ def build_memo(as_of: dt.date) -> Memo:
         ),
         granted=_granted(as_of, by_status[Status.GRANTED], text),
         pool=_pool(pool_states, pools, text),
+        pipeline=build_section(as_of, text=text, paragraphs=text.paragraphs, long_date=long_date)
+        if pipeline
+        else None,
     )
 
 

@@ -33,6 +33,11 @@ class IssueForm(forms.Form):
 
 class ExportForm(IssueForm):
     format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="pdf")
+    pipeline = forms.BooleanField(
+        label=_("With section e: the year's pipeline figures"),
+        required=False,
+        help_text=_("Returns, decisions, postings, grants and establishments this year."),
+    )
 
     @classmethod
     def blank(cls) -> ExportForm:

@@ -247,6 +247,11 @@ def render_docx(memo: Memo) -> bytes:
         (100, 25),
     )
 
+    if memo.pipeline:
+        document.add_heading(f"e. {memo.pipeline.heading}", level=2)
+        for paragraph in memo.pipeline.paragraphs:
+            document.add_paragraph(paragraph)
+
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -292,7 +297,7 @@ def memo_to_dict(memo: Memo) -> dict:
             "allocated_awaiting_posting": d.allocated_awaiting_posting,
             "remaining": d.remaining,
         },
-    }
+    } | ({"pipeline": memo.pipeline.figures} if memo.pipeline else {})
 
 
 def render_json(memo: Memo) -> str:

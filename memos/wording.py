@@ -67,6 +67,22 @@ PLACEHOLDERS: dict[str, tuple[str, bool]] = {
     "allocated_awaiting_posting": (_("pool capacities allocated and awaiting posting"), True),
     "remaining": (_("pool capacities remaining in the reserve"), True),
     "areas": (_("the areas of the pool capacities awaiting posting, e.g. Herlev"), False),
+    "year_start": (_("the first day of the memo's year, e.g. 1. januar 2024"), False),
+    "returned": (_("capacities returned this year up to the memo's date"), True),
+    "decided": (
+        _("decisions this year to post, redistribute or allocate from the pool"),
+        True,
+    ),
+    "posted": (_("capacities posted this year"), True),
+    "granted": (_("capacities granted this year"), True),
+    "lapsed": (_("grants lapsed this year"), True),
+    "established": (_("capacities established this year"), True),
+    "median": (
+        _("median time from return to new practice of those established this year, e.g. 275 dage"),
+        False,
+    ),
+    "completed": (_("returned capacities established this year (the median's basis)"), True),
+    "open": (_("returned capacities still on their way on the memo's date"), True),
 }
 
 DATE = ("as_of", "as_of_without_year")
@@ -214,6 +230,44 @@ WORDINGS: tuple[Wording, ...] = (
         POOL,
         "Der er derfor fortsat {remaining:ingen puljekapaciteter|# puljekapacitet|# "
         "puljekapaciteter} tilbage.",
+    ),
+)
+
+# The optional section e (memos.pipeline_section): the year's pipeline up to the memo's date.
+PIPELINE = (
+    *DATE,
+    "year_start",
+    "returned",
+    "decided",
+    "posted",
+    "granted",
+    "lapsed",
+    "established",
+    "median",
+    "completed",
+    "open",
+)
+WORDINGS += (
+    Wording(
+        "e_heading",
+        _("e. Heading (optional section: the year's pipeline)"),
+        PIPELINE,
+        "Årets forløb for tilbageleverede kapaciteter",
+    ),
+    Wording(
+        "e_pipeline",
+        _("e. The year's pipeline (optional section)"),
+        PIPELINE,
+        "Fra {year_start} til {as_of} er {returned:ingen kapaciteter|# kapacitet|# "
+        "kapaciteter} tilbageleveret, og der er truffet {decided:ingen beslutninger|# "
+        "beslutning|# beslutninger} om opslag, omfordeling eller udmøntning fra puljen. "
+        "{posted:Ingen kapaciteter er|# kapacitet er|# kapaciteter er} slået op, "
+        "{granted:ingen er|# er|# er} tildelt, og {established:ingen er|# er|# er} etableret; "
+        "{lapsed:ingen tildelinger er|# tildeling er|# tildelinger er} bortfaldet.\n\n"
+        "Mediantiden fra tilbagelevering til ny praksis: {median} ({completed:ingen "
+        "afsluttede forløb|# afsluttet forløb|# afsluttede forløb} i perioden). "
+        "{open:Ingen tilbageleverede kapaciteter er|# tilbageleveret kapacitet er|# "
+        "tilbageleverede kapaciteter er} stadig på vej til en ny læge.",
     ),
 )
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from capacities.pipeline import figures
 from coverage_areas.postcodes import Outside, is_postcode, lookup
 from coverage_areas.status import (
     area_status,
@@ -27,6 +28,7 @@ from portal.cache import cached_page
 from portal.filters import PostingFilter
 from portal.queries import open_postings
 from portal.search import shares_of
+from portal.statistics import parse_period
 
 POSTING_FIELDS = ["area", "area_slug", "origin", "posted_on", "application_deadline", "remark"]
 # Years outside this range are typing mistakes, not rounds anyone will record.
@@ -202,3 +204,14 @@ def postcode_json(request: HttpRequest, code: str) -> HttpResponse:
             "areas": [{"slug": a.area.slug, "name": a.area.name, "share": a.share} for a in areas],
         }
     )
+
+
+@cached_page
+def pipeline_json(request: HttpRequest) -> HttpResponse:
+    """The pipeline figures for a period (default: this year up to today), steps counted on
+    their effective dates; region-wide only, nothing personal."""
+    period = parse_period(request.GET.get("from"), request.GET.get("to"), clock.today())
+    if isinstance(period, str):
+        return _error(period)
+    start, end = period
+    return _json(figures(start, end).as_json())

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/designations.json", api.designations_json, name="designations_json"),
     path("api/areas/<str:slug>/status.json", api.area_status_json, name="area_status"),
     path("api/postcodes/<str:code>.json", api.postcode_json, name="postcode"),
+    path("api/pipeline.json", api.pipeline_json, name="pipeline_json"),
     path(
         "sitemap.xml",
         cached_page(sitemap),

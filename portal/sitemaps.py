@@ -25,6 +25,7 @@ class PageSitemap(_Bilingual):
             "portal:posting_list",
             "portal:threatened_areas",
             "portal:area_list",
+            "portal:statistics",
             "alerts:subscribe",
         ]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import certificate_views, views
+from portal import certificate_views, statistics, views
 from portal.cache import cached_page
 from portal.feeds import LatestPostingsFeed
 
@@ -22,5 +22,6 @@ urlpatterns = [
         certificate_views.certificate_pdf,
         name="certificate_pdf",
     ),
+    path("statistik/", statistics.statistics_page, name="statistics"),
     path("feeds/postings/", cached_page(LatestPostingsFeed()), name="postings_feed"),
 ]

@@ -17,6 +17,7 @@ from capacities.admin import dashboard
 from capacities.admin.actions import SPECS, TransitionSpec
 from capacities.admin.lists import OverdueFilter, export_csv, short_date, with_overdue
 from capacities.admin.log import TransitionInline
+from capacities.admin.pipeline import PipelinePageMixin
 from capacities.admin.transitions import TransitionPagesMixin, transition_buttons
 from capacities.models import Capacity
 from capacities.postings import channel_names
@@ -34,7 +35,7 @@ def _bulk_action(spec: TransitionSpec):
 
 
 @admin.register(Capacity)
-class CapacityAdmin(TransitionPagesMixin, HistoryAdmin):
+class CapacityAdmin(TransitionPagesMixin, PipelinePageMixin, HistoryAdmin):
     change_form_template = "admin/capacities/capacity/change_form.html"
     list_display = [
         "__str__",
@@ -135,6 +136,7 @@ class CapacityAdmin(TransitionPagesMixin, HistoryAdmin):
                 wrap(self.dashboard_view),
                 name="capacities_capacity_dashboard",
             ),
+            path("pipeline/", wrap(self.pipeline_view), name="capacities_capacity_pipeline"),
             path(
                 "<path:object_id>/transition/<str:action>/",
                 wrap(self.transition_view),

@@ -72,7 +72,11 @@ def _url(model: str, view: str, *args) -> str:
 def _pages(world) -> dict[str, list[str]]:
     """Admin pages by the kind of access they need."""
     capacity = world["capacity"]
-    view = [reverse("admin:index"), reverse("admin:capacities_capacity_dashboard")]
+    view = [
+        reverse("admin:index"),
+        reverse("admin:capacities_capacity_dashboard"),
+        reverse("admin:capacities_capacity_pipeline"),
+    ]
     add, delete = [], []
     for model, obj in world.items():
         view += [_url(model, "changelist"), _url(model, "change", obj.pk)]

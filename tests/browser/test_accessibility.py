@@ -41,6 +41,7 @@ PAGES = [
         lambda: reverse("portal:certificate", args=["broendby-strand"]) + "?date=2023-03-01",
     ),
     ("alerts subscription", lambda: reverse("alerts:subscribe")),
+    ("statistics", lambda: reverse("portal:statistics")),
     ("not found", lambda: reverse("portal:area_list") + "ingen-saadan/"),
 ]
 

@@ -184,4 +184,5 @@ def test_evaluation_costs_the_same_queries_for_more_data(areas, pool):
             factories.capacity(Status.POSTED, in_area=name)
     closures(areas["herlev"], {"2024-08": (14, 16), "2024-07": (13, 16)})
     closures(areas["taarnby"], {"2024-09": (30, 34), "2024-08": (29, 34)})
-    assert queries() == small <= 5
+    # One more than the verdicts alone: since when capacities are on the way (would_tip).
+    assert queries() == small <= 6

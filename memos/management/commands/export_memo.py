@@ -57,10 +57,16 @@ class Command(BaseCommand):
             help="The file format (csv and xlsx hold sections b and c).",
         )
         parser.add_argument("--output", metavar="FILE", help="Write to this file.")
+        parser.add_argument(
+            "--with-pipeline",
+            dest="with_pipeline",
+            action="store_true",
+            help="Add section e: the year's pipeline figures up to the memo's date.",
+        )
 
     # Messages in English like the other commands; the memo itself is Danish regardless.
     @no_translations
-    def handle(self, *args, as_of=None, format=None, output=None, **options):
+    def handle(self, *args, as_of=None, format=None, output=None, with_pipeline=False, **options):
         day = self._as_of(as_of)
         if format not in FORMATS:
             raise CommandError(f"Unknown --format {format!r}: choose one of {', '.join(FORMATS)}.")
@@ -75,9 +81,9 @@ class Command(BaseCommand):
                 )
         if output is None:
             with _logs_to_stderr():
-                content = render(build_memo(day), format)
+                content = render(build_memo(day, pipeline=with_pipeline), format)
         else:
-            content = render(build_memo(day), format)
+            content = render(build_memo(day, pipeline=with_pipeline), format)
         if output is not None:
             path = Path(output)
             try:
