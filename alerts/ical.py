@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from capacities.models import Capacity, Status
 from coverage_areas.models import PlanningArea
+from coverage_areas.text import clean_text
 
 PRODID = "-//Region Hovedstaden//Kapacitetsportalen//DA"
 UID_DOMAIN = "kapacitetsportalen"
@@ -23,9 +24,11 @@ LINE_OCTETS = 75
 
 
 def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
+    """TEXT value escaping (RFC 5545 3.3.11), after dropping the control characters TEXT may
+    not hold."""
     return (
-        text.replace("\\", "\\\\")
+        clean_text(text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

@@ -32,6 +32,7 @@ from capacities.models import (
     Transition,
 )
 from coverage_areas.models import PlanningArea
+from coverage_areas.text import clean_text, clean_text_fields
 
 log = logging.getLogger("capacities.transitions")
 
@@ -127,7 +128,7 @@ def _check_date(capacity: Capacity | None, on: dt.date) -> None:
 
 
 def _require(value: object, message: str) -> None:
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not clean_text(value).strip()):
         raise TransitionError(message, code="required")
 
 
@@ -143,6 +144,7 @@ def _record(
     decision: CommitteeMeeting | None = None,
     details: dict | None = None,
 ) -> Transition:
+    reason = clean_text(reason)
     capacity._history_user = by
     capacity._change_reason = (
         f"{Action(action).label}: {reason}" if reason else Action(action).label
@@ -206,6 +208,8 @@ def _transition(
         _check_date(locked, on)
         from_status, from_area = locked.status, locked.area
         change(locked)
+        # Staff text is stored by the one rule (a remark pasted from Word holds control codes).
+        clean_text_fields(locked)
         if to_status != Status.AWAITING_DECISION:
             locked.deciding_meeting = None
         locked.status = to_status
@@ -294,6 +298,7 @@ def create_pool(
         raise TransitionError(_("A pool holds at least one capacity."), code="bad_size")
     with transaction.atomic():
         pool = Pool(name=name, created_on=created_on, size=size, criteria=criteria)
+        clean_text_fields(pool)
         pool.full_clean()
         pool._history_user = by
         pool.save()
@@ -338,6 +343,7 @@ def revise_pool_criteria(
         months=months,
         decision=decision,
     )
+    clean_text_fields(revision)
     try:
         revision.full_clean()
     except ValidationError as error:

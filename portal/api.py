@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from coverage_areas.spreadsheets import csv_dict
+from coverage_areas.text import clean_text
 from portal import clock
 from portal.aliases import area_for_alias
 from portal.cache import cached_page
@@ -68,7 +70,7 @@ def _filtered_postings(request: HttpRequest) -> list[dict] | str:
             "origin": c.origin,
             "posted_on": _iso(c.posted_on),
             "application_deadline": _iso(c.application_deadline),
-            "remark": c.posting_remark,
+            "remark": clean_text(c.posting_remark),
         }
         for c in filterset.qs
     ]
@@ -90,7 +92,7 @@ def postings_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=POSTING_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+    writer.writerows(csv_dict(row) for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="postings.csv"'
     return response
