@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
-from coverage_areas.forms import StaffTextAdminMixin
+from coverage_areas.admin_input import StaffTextAdminMixin
 from memos import wording
 from memos.build import build_memo
 from memos.forms import ExportForm, IssueForm, MemoWordingForm

@@ -99,7 +99,10 @@ def postings_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _year(text: str | None) -> int | None:
+    # Four digits at most: a year of 5,000 digits is refused before Python is asked to read it.
     if text is None or not text.strip().isascii() or not text.strip().isdigit():
+        return None
+    if len(text.strip()) > 4:
         return None
     year = int(text.strip())
     return year if year in YEARS else None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from capacities.admin_support.history import HistoryAdmin
 from shortage.eligibility import NoCriteria, evaluate
 from shortage.forms import EligibilityDateForm, ImportForm, IntakeClosureForm
-from shortage.imports import read_file
+from shortage.imports import BadMonth, parse_month, read_file
 from shortage.models import IntakeClosure
 from shortage.services import import_closures
 
@@ -34,11 +34,13 @@ class MonthFilter(admin.SimpleListFilter):
         return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months.distinct()]
 
     def queryset(self, request, queryset):
-        value = self.value() or ""
-        year, _sep, month = value.partition("-")
-        if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
-            return queryset.filter(month__year=int(year), month__month=int(month))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(month=parse_month(value))
+        except BadMonth:
+            return queryset.none()  # ?month=99999-01 names no month with figures
 
 
 @admin.register(IntakeClosure)

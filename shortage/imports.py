@@ -23,6 +23,30 @@ from coverage_areas.text import fold
 COLUMNS = ("area", "month", "closed", "total")
 MAX_ROWS = 20_000
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# Figures before this are typing mistakes (0000-05), not data anyone collected.
+FIRST_YEAR = 1900
+# The smallest integer range of the databases the portal runs on (PostgreSQL's integer):
+# a larger count would be refused by one database and not by another.
+MAX_COUNT = 2_147_483_647
+# A count longer than this is not a count (and Python refuses to read 5,000 digits at all).
+_MAX_DIGITS = len(str(MAX_COUNT))
+
+
+class BadMonth(ValueError):
+    pass
+
+
+def parse_month(text: str) -> dt.date:
+    """The one reading of a month as staff write it (2024-09), as its first day; BadMonth
+    with the reason otherwise. The import, the admin's form and its list filter use it."""
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise BadMonth(_("bad month “%(value)s” (write YYYY-MM, e.g. 2024-09)") % {"value": text})
+    if int(match[1]) < FIRST_YEAR:
+        raise BadMonth(
+            _("the month %(value)s lies before %(year)d") % {"value": text, "year": FIRST_YEAR}
+        )
+    return dt.date(int(match[1]), int(match[2]), 1)
 
 
 @dataclass(frozen=True)
@@ -98,11 +122,15 @@ def _month(cell) -> dt.date | str:
             return _("“%(value)s” is a day, not a month (write YYYY-MM)") % {"value": cell}
         month = cell
     else:
-        text = _text(cell)
-        match = _MONTH.match(text)
-        if not match or not 1 <= int(match[2]) <= 12:
-            return _("bad month “%(value)s” (write YYYY-MM, e.g. 2024-09)") % {"value": text}
-        month = dt.date(int(match[1]), int(match[2]), 1)
+        try:
+            month = parse_month(_text(cell))
+        except BadMonth as error:
+            return str(error)
+    if month.year < FIRST_YEAR:
+        return _("the month %(value)s lies before %(year)d") % {
+            "value": f"{month:%Y-%m}",
+            "year": FIRST_YEAR,
+        }
     if month > timezone.localdate().replace(day=1):
         return _("the month %(month)s lies in the future") % {"month": f"{month:%Y-%m}"}
     return month
@@ -111,7 +139,7 @@ def _month(cell) -> dt.date | str:
 def _count(cell, column: str) -> int | str:
     if isinstance(cell, bool):
         cell = str(cell)
-    if isinstance(cell, float) and cell.is_integer():
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) <= MAX_COUNT:
         cell = int(cell)
     if isinstance(cell, int):
         number = cell
@@ -119,6 +147,11 @@ def _count(cell, column: str) -> int | str:
         text = _text(cell)
         if text == "":
             return _("%(column)s is empty") % {"column": column}
+        if re.fullmatch(r"[+-]?\d+", text) and len(text.lstrip("+-0")) > _MAX_DIGITS:
+            return _("%(column)s is too large (at most %(max)d)") % {
+                "column": column,
+                "max": MAX_COUNT,
+            }
         if not re.fullmatch(r"[+-]?\d+", text):
             return _("%(column)s “%(value)s” is not a whole number") % {
                 "column": column,
@@ -127,6 +160,8 @@ def _count(cell, column: str) -> int | str:
         number = int(text)
     if number < 0:
         return _("%(column)s is negative (%(value)d)") % {"column": column, "value": number}
+    if number > MAX_COUNT:
+        return _("%(column)s is too large (at most %(max)d)") % {"column": column, "max": MAX_COUNT}
     return number
 
 

@@ -14,7 +14,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from coverage_areas.forms import StaffCharField, StaffTextAdminMixin
+from coverage_areas.admin_input import (
+    CheckedSelectionMixin,
+    StaffCharField,
+    StaffTextAdminMixin,
+)
 
 
 def readable(value: Any, field: Any = None) -> Any:
@@ -85,7 +89,7 @@ class ChangeNoteForm(forms.ModelForm):
 NOTE_FIELDS = ["change_note", "seen_history"]
 
 
-class HistoryAdmin(StaffTextAdminMixin, SimpleHistoryAdmin):
+class HistoryAdmin(CheckedSelectionMixin, StaffTextAdminMixin, SimpleHistoryAdmin):
     """The base of every admin here: history with a readable diff and a reason, and no hard
     deletes: the register keeps everything, and PROTECT foreign keys would refuse most anyway."""
 

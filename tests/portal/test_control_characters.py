@@ -142,7 +142,7 @@ def test_memo_renders_stored_control_characters_in_every_format(register, text):
 
 def test_memo_pdf_renders_a_remark_pasted_from_word(register):
     posted, granted = register
-    _store_as_before_the_rule(posted, granted, "Ring\x0bpå\x00 tlf.\x1b")
+    _store_as_before_the_rule(posted, granted, "Ring\x0bpå\x07 tlf.\x1b")
     assert render(build_memo(dt.date.today()), "pdf").startswith(b"%PDF")
 
 

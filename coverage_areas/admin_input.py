@@ -1,0 +1,57 @@
+"""What every admin does with what staff send: text held to the one rule of
+`text.clean_text`, and a bulk action on ids that are not ids refused with a message."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+from coverage_areas.text import clean_text
+
+
+class StaffTextMixin:
+    """A form field that stores what staff type by `clean_text`: a remark pasted from Word
+    keeps its line breaks as newlines and loses the control codes no writer can print."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_text(value) if isinstance(value, str) else value
+
+
+class StaffCharField(StaffTextMixin, forms.CharField):
+    pass
+
+
+class StaffTextAdminMixin:
+    """For a ModelAdmin: every plain text field of its forms follows the rule. Only plain
+    CharField and TextField: e-mail, URL and slug fields keep their own form fields, whose
+    validation already refuses control characters."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", StaffCharField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class CheckedSelectionMixin:
+    """For a ModelAdmin: a bulk action posted with a selection that holds something other
+    than ids (`_selected_action=abc`, by hand or by a stale page) gets a message on the list,
+    not a 500 from the database lookup."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_selected_action" in request.POST:
+            try:
+                for value in request.POST.getlist("_selected_action"):
+                    self.model._meta.pk.to_python(value)
+            except ValidationError:
+                self.message_user(
+                    request,
+                    _("The selection holds something that is not a record; nothing was done."),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
