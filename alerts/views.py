@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import ical, services
 from alerts.forms import SubscribeForm
-from alerts.mail import send_confirmation
 from alerts.models import Language
 from coverage_areas.models import PlanningArea
 
@@ -39,14 +39,22 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            services.request_subscription(
-                email=form.cleaned_data["email"],
-                areas=form.cleaned_data["areas"],
-                language=_language(),
-                send_confirmation=lambda subscription, token: send_confirmation(
-                    subscription, token, request=request
-                ),
-            )
+            try:
+                services.request_subscription(
+                    email=form.cleaned_data["email"],
+                    areas=form.cleaned_data["areas"],
+                    language=_language(),
+                    client=request.META.get("REMOTE_ADDR") or "",
+                )
+            except services.TooManyRequests:
+                form.add_error(
+                    None,
+                    _(
+                        "Too many requests from your connection in the last hour. "
+                        "Please try again later."
+                    ),
+                )
+                return render(request, "alerts/subscribe.html", {"form": form}, status=429)
             # The same answer whether the address was new, subscribed already, or asked
             # within the last minutes: the form must not tell who subscribes.
             return redirect("alerts:requested")
