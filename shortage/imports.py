@@ -12,16 +12,19 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coverage_areas.models import PlanningArea
 from coverage_areas.text import fold
+from shortage.file_limits import MAX_COLUMNS, TooLarge, check_csv_lines, check_size, check_xlsx
 
 COLUMNS = ("area", "month", "closed", "total")
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # shortage.file_limits stops a file with more while reading it
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # Figures before this are typing mistakes (0000-05), not data anyone collected.
 FIRST_YEAR = 1900
@@ -85,7 +88,16 @@ def _cells_from_csv(data: bytes) -> list[tuple[int, list]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = []
     start = 1
+    filled = 0
     for cells in reader:
+        if len(cells) > MAX_COLUMNS:
+            raise TooLarge(
+                _("line %(line)d has more than %(max)d columns")
+                % {"line": start, "max": MAX_COLUMNS}
+            )
+        if not _blank(cells):
+            filled += 1
+            check_csv_lines(filled)
         lines.append((start, cells))
         start = reader.line_num + 1
     return lines
@@ -94,6 +106,7 @@ def _cells_from_csv(data: bytes) -> list[tuple[int, list]]:
 def _cells_from_xlsx(data: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    check_xlsx(data)  # before openpyxl, which would build a bomb's rows in memory
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
@@ -183,11 +196,15 @@ def read_file(data: bytes) -> Checked:
     """Check a whole file: the rows, or every problem found (and then no rows)."""
     checked = Checked()
     try:
+        check_size(len(data))
         lines = _cells_from_xlsx(data) if data[:4] == b"PK\x03\x04" else _cells_from_csv(data)
+    except TooLarge as error:
+        checked.problems.append(Problem(1, str(error)))
+        return checked
     except UnicodeDecodeError:
         checked.problems.append(Problem(1, _("the file is neither UTF-8 text (CSV) nor XLSX")))
         return checked
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ParseError, zlib.error):
         checked.problems.append(Problem(1, _("the spreadsheet cannot be read (is it XLSX?)")))
         return checked
     except csv.Error as error:
