@@ -430,6 +430,12 @@ class PoolAdmin(HistoryAdmin):
                         self.add_error("created_on", _("The date lies in the future."))
                     if data.get("size") is not None and data["size"] < 1:
                         self.add_error("size", _("A pool holds at least one capacity."))
+                    elif data.get("size") is not None and data["size"] > services.MAX_POOL_SIZE:
+                        self.add_error(
+                            "size",
+                            _("A pool holds at most %(max)d capacities.")
+                            % {"max": services.MAX_POOL_SIZE},
+                        )
                     return data
 
             return PoolCreationForm

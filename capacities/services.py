@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from capacities.models import (
     Action,
@@ -280,6 +281,11 @@ def register_capacity(
     return capacity
 
 
+# The region's pool of 2019 holds 10 capacities, and the whole region about a thousand: a pool
+# of more than this is a typing mistake (3,000 once took a minute to create).
+MAX_POOL_SIZE = 100
+
+
 def create_pool(
     *,
     by: AbstractBaseUser,
@@ -296,6 +302,11 @@ def create_pool(
     _check_date(None, created_on)
     if not isinstance(size, int) or size < 1:
         raise TransitionError(_("A pool holds at least one capacity."), code="bad_size")
+    if size > MAX_POOL_SIZE:
+        raise TransitionError(
+            _("A pool holds at most %(max)d capacities.") % {"max": MAX_POOL_SIZE},
+            code="bad_size",
+        )
     with transaction.atomic():
         pool = Pool(name=name, created_on=created_on, size=size, criteria=criteria)
         clean_text_fields(pool)
@@ -311,18 +322,51 @@ def create_pool(
             months=months,
             decision=decision,
         )
-        for _number in range(size):
-            capacity = Capacity(status=Status.POOL_RESERVE, origin=Origin.POOL, pool=pool)
-            capacity.full_clean()
-            _record(
-                capacity,
-                action=Action.CREATE_IN_POOL,
-                by=by,
-                on=created_on,
-                reason=name,
-                decision=decision,
-            )
+        _create_in_pool(pool, size, by=by, on=created_on, reason=pool.name, decision=decision)
     return pool
+
+
+def _create_in_pool(
+    pool: Pool,
+    size: int,
+    *,
+    by: AbstractBaseUser,
+    on: dt.date,
+    reason: str,
+    decision: CommitteeMeeting | None,
+) -> None:
+    """The pool's capacities in reserve, in three inserts whatever the size: the capacities
+    with their history rows (user and reason, as `_record` writes them one by one), then
+    their first transitions."""
+    capacity = Capacity(status=Status.POOL_RESERVE, origin=Origin.POOL, pool=pool)
+    capacity.full_clean()
+    created = bulk_create_with_history(
+        [Capacity(status=Status.POOL_RESERVE, origin=Origin.POOL, pool=pool) for _ in range(size)],
+        Capacity,
+        default_user=by,
+        default_change_reason=f"{Action(Action.CREATE_IN_POOL).label}: {reason}",
+    )
+    fields = CapacityState.state_field_names()
+    Transition.objects.bulk_create(
+        Transition(
+            capacity=item,
+            action=Action.CREATE_IN_POOL,
+            effective_date=on,
+            recorded_by=by,
+            reason=reason,
+            decision=decision,
+            details={},
+            **{name: getattr(item, name) for name in fields},
+        )
+        for item in created
+    )
+    summary = {
+        "event": "pool_created",
+        "pool": pool.pk,
+        "capacities": size,
+        "by": by.get_username(),
+    }
+    transaction.on_commit(lambda: log.info("transition", extra={"fields": summary}))
 
 
 def revise_pool_criteria(
