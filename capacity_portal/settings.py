@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from capacity_portal.env import (
@@ -188,9 +189,15 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # tasks), worked off by `python manage.py db_worker`: an editor's request never waits for the
 # mail server. A failed send is tried again after each of these delays (seconds).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-MAIL_RETRY_SECONDS = [
-    int(delay) for delay in env_list("MAIL_RETRY_SECONDS", ["60", "300", "1800", "7200", "21600"])
-]
+try:
+    MAIL_RETRY_SECONDS = [
+        int(delay)
+        for delay in env_list("MAIL_RETRY_SECONDS", ["60", "300", "1800", "7200", "21600"])
+    ]
+except ValueError:
+    raise ImproperlyConfigured(
+        "MAIL_RETRY_SECONDS must be whole numbers of seconds, comma-separated."
+    ) from None
 
 # Limits on the alert form, so that it cannot be used to flood mailboxes: confirmation mails
 # per client address, and per mailbox (an address with its +tag and case folded), per hour.

@@ -15,6 +15,7 @@ from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from coverage_areas.admin_input import (
+    CheckedAutocompleteMixin,
     CheckedSelectionMixin,
     StaffCharField,
     StaffTextAdminMixin,
@@ -89,7 +90,9 @@ class ChangeNoteForm(forms.ModelForm):
 NOTE_FIELDS = ["change_note", "seen_history"]
 
 
-class HistoryAdmin(CheckedSelectionMixin, StaffTextAdminMixin, SimpleHistoryAdmin):
+class HistoryAdmin(
+    CheckedSelectionMixin, CheckedAutocompleteMixin, StaffTextAdminMixin, SimpleHistoryAdmin
+):
     """The base of every admin here: history with a readable diff and a reason, and no hard
     deletes: the register keeps everything, and PROTECT foreign keys would refuse most anyway."""
 
