@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,19 @@ class StaffTextAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+def is_value_of(field, value) -> bool:
+    """Whether a posted value can be looked up in the field: it parses, and a whole number
+    lies within the database's range for the field (SQLite refuses larger ones outright)."""
+    try:
+        parsed = field.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(parsed, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or parsed >= low) and (high is None or parsed <= high)
+    return True
+
+
 class CheckedSelectionMixin:
     """For a ModelAdmin: a bulk action posted with a selection that holds something other
     than ids (`_selected_action=abc`, by hand or by a stale page) gets a message on the list,
@@ -45,10 +58,8 @@ class CheckedSelectionMixin:
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and "_selected_action" in request.POST:
-            try:
-                for value in request.POST.getlist("_selected_action"):
-                    self.model._meta.pk.to_python(value)
-            except ValidationError:
+            pk = self.model._meta.pk
+            if not all(is_value_of(pk, v) for v in request.POST.getlist("_selected_action")):
                 self.message_user(
                     request,
                     _("The selection holds something that is not a record; nothing was done."),
@@ -66,13 +77,7 @@ class _KnownValuesOnly:
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field.model._meta
         target = remote.get_field(getattr(self.field.remote_field, "field_name", remote.pk.name))
-        usable = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except ValidationError:
-                continue
-            usable.append(item)
+        usable = [item for item in value if is_value_of(target, item)]
         return super().optgroups(name, usable, attr)
 
 

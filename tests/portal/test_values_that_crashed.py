@@ -33,7 +33,7 @@ def test_one_click_unsubscribe_with_a_nul_byte_is_a_404(client):
     assert client.post("/abonnement/afmeld/abc%00/et-klik/").status_code == 404
 
 
-@pytest.mark.parametrize("selected", ["abc", "1.5", "", "9" * 50])
+@pytest.mark.parametrize("selected", ["abc", "1.5", "", "9" * 50, "9" * 19])
 def test_bulk_action_on_a_selection_that_is_not_ids_gives_a_message(editor_client, selected):
     capacity = factories.capacity(Status.AWAITING_DECISION)
     url = reverse("admin:capacities_capacity_changelist")
@@ -46,3 +46,22 @@ def test_bulk_action_on_a_selection_that_is_not_ids_gives_a_message(editor_clien
     assert Capacity.objects.get(pk=capacity.pk).status == Status.AWAITING_DECISION
     if response.status_code == 302:
         assert list(get_messages(response.wsgi_request))
+
+
+@pytest.mark.parametrize("value", [":", "9" * 40, "-1", "1.5"])
+def test_an_autocomplete_field_posted_with_junk_is_reported_by_the_form(editor_client, value):
+    # Found by the junk suite: the autocomplete widget looked the raw value up again.
+    pool = factories.pool(size=1)
+    response = editor_client.post(
+        reverse("admin:capacities_poolcriteriarevision_add"),
+        {
+            "pool": pool.pk,
+            "effective_from": "01.01.2024",
+            "text": "Ny regel",
+            "threshold_percent": 75,
+            "months": 3,
+            "decision": value,
+        },
+    )
+    assert response.status_code == 200
+    assert 'class="errornote"' in response.content.decode()
