@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alerts.limits import public_domain_error
 from coverage_areas.models import PlanningArea
 
 
@@ -29,3 +30,10 @@ class SubscribeForm(forms.Form):
             "An area includes its sub-areas (Brøndby includes Brøndby Strand)."
         ),
     )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        problem = public_domain_error(email)
+        if problem:
+            raise forms.ValidationError(problem, code="private_domain")
+        return email

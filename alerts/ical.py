@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from capacities.models import Capacity, Status
+from common.text import clean_text
 from coverage_areas.models import PlanningArea
 
 PRODID = "-//Region Hovedstaden//Kapacitetsportalen//DA"
@@ -23,9 +24,11 @@ LINE_OCTETS = 75
 
 
 def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
+    """TEXT value escaping (RFC 5545 3.3.11), after dropping the control characters TEXT may
+    not hold."""
     return (
-        text.replace("\\", "\\\\")
+        clean_text(text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

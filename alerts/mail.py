@@ -1,13 +1,16 @@
 """The mails: the confirmation link, and one alert per subscriber per new posting.
 
+Neither is sent inside a request: the request (or the posting's commit) puts a task on the
+queue (alerts.tasks) and the worker sends it, trying again later when the mail server fails.
 Mail goes through Django's email backend (the console in development, SMTP configured by the
-environment in production). Links in mails are absolute: from the request when there is one,
-otherwise from the setting `PORTAL_BASE_URL` (e.g. `https://kapacitet.example.dk`).
+environment in production). Links in mails are absolute, from the setting `PORTAL_BASE_URL`
+(e.g. `https://kapacitet.example.dk`), never from a request's Host.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -17,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from alerts.models import AlertDelivery, Subscription
+from alerts.models import AlertDelivery, Subscription, new_token, token_hash
 from capacities.models import Action, Capacity, Status, Transition
 
 log = logging.getLogger("alerts")
@@ -82,12 +85,20 @@ def _message(
     return message
 
 
-def send_confirmation(
-    subscription: Subscription, token: str, *, request: HttpRequest | None = None
-) -> None:
-    """The double opt-in mail, in the language of the page the doctor used."""
+def send_confirmation(subscription_id: int) -> bool:
+    """The double opt-in mail for the subscription's pending request, in the language of the
+    page the doctor used. The link's token is made here, in the worker, and stored only as
+    its hash: it never sits in clear in the queue. A retry makes a new one (the failed mail
+    never arrived). True when sent or when there is nothing left to send; False on failure."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+        if subscription is None or not subscription.confirmation_is_valid():
+            return True  # unsubscribed, confirmed or expired meanwhile: nothing to send
+        token = new_token()
+        subscription.confirm_token_hash = token_hash(token)
+        subscription.save(update_fields=["confirm_token_hash"])
     language = subscription.pending_language or subscription.language
-    base = site_url(request)
+    base = site_url()
     with translation.override(language):
         confirm_url = base + reverse("alerts:confirm", args=[token])
         areas = list(subscription.pending_areas.order_by("name"))
@@ -101,8 +112,12 @@ def send_confirmation(
     try:
         message.send()
     except Exception:
-        # The doctor sees the same page either way and can ask again after the cooldown.
-        log.exception("confirmation mail failed", extra={"fields": {"event": "alert_confirm"}})
+        log.exception(
+            "confirmation mail failed",
+            extra={"fields": {"event": "alert_confirm", "subscription": subscription_id}},
+        )
+        return False
+    return True
 
 
 def current_posting(capacity: Capacity) -> Transition | None:
@@ -120,32 +135,42 @@ def on_posting_opened(sender, *, capacity_id: int, **kwargs) -> None:
     notify_new_posting(capacity_id)
 
 
-def notify_new_posting(capacity_id: int) -> int:
-    """Mail every confirmed subscriber whose areas include the posted capacity's area, once.
+def notify_new_posting(capacity_id: int) -> None:
+    """What happens when a posting opens: its alerts are put on the queue (alerts.tasks),
+    and the worker mails them. Runs when the register announces a posting
+    (capacities.signals.posting_opened, after commit), so the editor's request takes one
+    insert however many doctors subscribe. Never raises: the transition has been committed,
+    and `send_posting_alerts` catches up on anything missed."""
+    from alerts.tasks import announce_posting
 
-    Runs when the register announces a posting (capacities.signals.posting_opened, after
-    commit) and from send_posting_alerts. Never raises: a mail failure must
-    not look like a failed transition (which has already been committed). Safe to run again:
-    a subscriber already mailed about this posting is skipped, and a failed mail leaves no
-    record, so running it again retries just those. Returns the number of mails sent."""
     try:
-        return _notify(capacity_id)
+        announce_posting.enqueue(capacity_id)
     except Exception:
         log.exception(
-            "posting alerts failed",
+            "posting alerts not queued",
             extra={"fields": {"event": "alert_failed", "capacity": capacity_id}},
         )
-        return 0
 
 
-def _notify(capacity_id: int) -> int:
+@dataclass(frozen=True)
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+
+
+def send_alerts(capacity_id: int) -> Outcome:
+    """Mail every confirmed subscriber whose areas include the posted capacity's area, once.
+
+    Safe to run again, and at the same time: a subscriber already mailed about this posting
+    is skipped (the unique record), and a failed mail leaves no record, so running it again
+    retries just those. `failed` counts the mails the server refused, for the retry."""
     capacity = (
         Capacity.objects.select_related("area").filter(pk=capacity_id, status=Status.POSTED).first()
     )
     # A posting withdrawn before the hook ran is not announced.
     posting = current_posting(capacity) if capacity else None
     if posting is None:
-        return 0
+        return Outcome()
     subscribers = list(
         Subscription.objects.for_area(capacity.area)
         # Only news to those subscribed when it was posted: a later run (a retry with
@@ -155,18 +180,42 @@ def _notify(capacity_id: int) -> int:
         .order_by("pk")
     )
     if not subscribers:
-        return 0
+        return Outcome()
     base = site_url()
-    sent = 0
-    with get_connection() as connection:
+    sent = failed = 0
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception:
+        log.exception(
+            "mail server unavailable",
+            extra={"fields": {"event": "alert_failed", "capacity": capacity_id}},
+        )
+        return Outcome(failed=len(subscribers))
+    try:
         for subscription in subscribers:
-            if _deliver(subscription, capacity, posting, base=base, connection=connection):
+            result = _deliver(subscription, capacity, posting, base=base, connection=connection)
+            if result is True:
                 sent += 1
+            elif result is None:
+                failed += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a server that dropped us cannot be told goodbye
+            log.warning("closing the mail connection failed", exc_info=True)
     log.info(
         "posting alerts sent",
-        extra={"fields": {"event": "alerts_sent", "capacity": capacity_id, "mails": sent}},
+        extra={
+            "fields": {
+                "event": "alerts_sent",
+                "capacity": capacity_id,
+                "mails": sent,
+                "failed": failed,
+            }
+        },
     )
-    return sent
+    return Outcome(sent=sent, failed=failed)
 
 
 def _deliver(
@@ -176,7 +225,9 @@ def _deliver(
     *,
     base: str,
     connection,
-) -> bool:
+) -> bool | None:
+    """True when mailed, False when someone else mailed it already, None when sending
+    failed (no record is kept, so a retry mails it)."""
     try:
         with transaction.atomic():
             # The record first: a second run at the same time waits on the unique constraint
@@ -207,5 +258,5 @@ def _deliver(
                 }
             },
         )
-        return False
+        return None
     return True

@@ -142,3 +142,20 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} · {self.capacity_id} · {self.posting_id}"
+
+
+class ConfirmationRequest(models.Model):
+    """One confirmation mail asked for through the form, for the limits per client and per
+    mailbox (alerts.limits). Both are keyed hashes: the log holds no address in clear.
+    Purged after a day by `purge_alert_requests`."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    mailbox = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("confirmation request")
+        verbose_name_plural = _("confirmation requests")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from alerts.models import Language, Subscription, new_token, token_hash
+from alerts import limits
+from alerts.models import CONFIRMATION_VALID_FOR, Language, Subscription, token_hash
 from coverage_areas.models import PlanningArea
 
 
@@ -16,34 +17,85 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+class TooManyRequests(Exception):
+    """The client asked for more confirmation mails than `limits` allows; try later."""
+
+
 def request_subscription(
     *,
     email: str,
     areas: Iterable[PlanningArea],
     language: str,
-    send_confirmation,
+    client: str,
 ) -> bool:
-    """Record what the doctor asks for and mail a confirmation link; nothing changes for the
-    subscription until the link is used. Returns whether a mail was sent: not when one was
-    sent to the address within the cooldown, so the form cannot flood a mailbox. The caller
-    answers the same either way, so the form never tells whether an address is subscribed.
-
-    `send_confirmation(subscription, token)` is called once the request is committed."""
+    """Record what the doctor asks for and queue a confirmation mail; nothing changes for the
+    subscription until its link is used. Returns whether a mail was queued: not when one went
+    to the address within the cooldown, nor when the mailbox (+tags and case folded) had its
+    share for the day, so the form cannot flood a mailbox. The caller answers the same either
+    way, so the form never tells whether an address is subscribed. Raises TooManyRequests when
+    the client (`client`, its IP address) had its share for the hour."""
     email = normalise_email(email)
     language = language if language in Language.values else Language.DANISH
     areas = list(areas)
+    if limits.client_over_limit(client):
+        raise TooManyRequests
     with transaction.atomic():
+        if limits.mailbox_over_limit(email):
+            return False
         subscription = _locked_or_new(email)
         if not subscription.may_send_confirmation():
             return False
-        token = new_token()
         subscription.pending_language = language
-        subscription.confirm_token_hash = token_hash(token)
+        # The link is made by the worker that sends it; an older link stops working now.
+        subscription.confirm_token_hash = ""
         subscription.confirmation_sent_at = timezone.now()
         subscription.save()
         subscription.pending_areas.set(areas)
-        transaction.on_commit(lambda: send_confirmation(subscription, token))
+        limits.record(client, email)
+        subscription_id = subscription.pk
+        transaction.on_commit(lambda: _queue_confirmation(subscription_id))
     return True
+
+
+def _queue_confirmation(subscription_id: int) -> None:
+    from alerts.tasks import send_confirmation_mail
+
+    send_confirmation_mail.enqueue(subscription_id)
+
+
+def purge_expired(now=None) -> tuple[int, int, int]:
+    """Forget what expired: subscriptions never confirmed whose link has expired (the
+    address goes), pending requests of confirmed subscriptions whose link has expired (the
+    subscription stays as it was), and the log of requests older than the limits look back.
+    Returns how many of each."""
+    from alerts.models import ConfirmationRequest
+
+    now = now or timezone.now()
+    expired = now - CONFIRMATION_VALID_FOR
+    with transaction.atomic():
+        _total, deleted = (
+            Subscription.objects.filter(confirmed_at__isnull=True)
+            .filter(
+                models.Q(confirmation_sent_at__lt=expired)
+                | models.Q(confirmation_sent_at__isnull=True, created_at__lt=expired)
+            )
+            .delete()
+        )
+        unconfirmed = deleted.get(Subscription._meta.label, 0)
+        stale = list(
+            Subscription.objects.filter(
+                confirmed_at__isnull=False, confirmation_sent_at__lt=expired
+            ).exclude(pending_language="")
+        )
+        for subscription in stale:
+            subscription.pending_areas.clear()
+            subscription.pending_language = ""
+            subscription.confirm_token_hash = ""
+            subscription.save(update_fields=["pending_language", "confirm_token_hash"])
+        log_rows, _by_model = ConfirmationRequest.objects.filter(
+            requested_at__lt=now - limits.MAILBOX_WINDOW
+        ).delete()
+    return unconfirmed, len(stale), log_rows
 
 
 def _locked_or_new(email: str) -> Subscription:

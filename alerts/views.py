@@ -3,22 +3,30 @@ and the deadlines calendar."""
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import ical, services
 from alerts.forms import SubscribeForm
-from alerts.mail import send_confirmation
 from alerts.models import Language
 from coverage_areas.models import PlanningArea
 
-# Longer tokens are not ours; refuse them before touching the database.
+# Tokens are URL-safe base64 (secrets.token_urlsafe); anything else, a NUL byte included
+# (PostgreSQL refuses it in a query), is not ours: refuse it before touching the database.
 MAX_TOKEN_LENGTH = 64
+_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_TOKEN_LENGTH}}}")
+
+
+def _bad_token(token: str) -> bool:
+    return _TOKEN.fullmatch(token) is None
 
 
 def _language() -> str:
@@ -31,14 +39,22 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            services.request_subscription(
-                email=form.cleaned_data["email"],
-                areas=form.cleaned_data["areas"],
-                language=_language(),
-                send_confirmation=lambda subscription, token: send_confirmation(
-                    subscription, token, request=request
-                ),
-            )
+            try:
+                services.request_subscription(
+                    email=form.cleaned_data["email"],
+                    areas=form.cleaned_data["areas"],
+                    language=_language(),
+                    client=request.META.get("REMOTE_ADDR") or "",
+                )
+            except services.TooManyRequests:
+                form.add_error(
+                    None,
+                    _(
+                        "Too many requests from your connection in the last hour. "
+                        "Please try again later."
+                    ),
+                )
+                return render(request, "alerts/subscribe.html", {"form": form}, status=429)
             # The same answer whether the address was new, subscribed already, or asked
             # within the last minutes: the form must not tell who subscribes.
             return redirect("alerts:requested")
@@ -58,7 +74,7 @@ def _bad_link(request: HttpRequest, kind: str) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     # Opening the link only shows a button: mail scanners that follow links must not
     # subscribe anybody. The POST confirms.
-    if len(token) > MAX_TOKEN_LENGTH:
+    if _bad_token(token):
         return _bad_link(request, "confirm")
     if request.method == "POST":
         subscription = services.confirm(token)
@@ -77,7 +93,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    if len(token) > MAX_TOKEN_LENGTH:
+    if _bad_token(token):
         return _bad_link(request, "unsubscribe")
     if request.method == "POST":
         if not services.unsubscribe(token):
@@ -94,7 +110,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def one_click_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """RFC 8058: the mail program POSTs `List-Unsubscribe=One-Click` here, with no cookies and
     no CSRF token; the secret token in the address is the authorisation."""
-    if len(token) > MAX_TOKEN_LENGTH or not services.unsubscribe(token):
+    if _bad_token(token) or not services.unsubscribe(token):
         return _bad_link(request, "unsubscribe")
     return render(request, "alerts/unsubscribed.html")
 

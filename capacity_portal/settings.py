@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from capacity_portal.env import (
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "coverage_areas",
     "shortage",
@@ -182,6 +185,25 @@ else:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Mail leaves through a task queue in the database (django-tasks, the backport of Django 6's
+# tasks), worked off by `python manage.py db_worker`: an editor's request never waits for the
+# mail server. A failed send is tried again after each of these delays (seconds).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+try:
+    MAIL_RETRY_SECONDS = [
+        int(delay)
+        for delay in env_list("MAIL_RETRY_SECONDS", ["60", "300", "1800", "7200", "21600"])
+    ]
+except ValueError:
+    raise ImproperlyConfigured(
+        "MAIL_RETRY_SECONDS must be whole numbers of seconds, comma-separated."
+    ) from None
+
+# Limits on the alert form, so that it cannot be used to flood mailboxes: confirmation mails
+# per client address, and per mailbox (an address with its +tag and case folded), per hour.
+ALERT_REQUESTS_PER_CLIENT_PER_HOUR = env_int("ALERT_REQUESTS_PER_CLIENT_PER_HOUR", 10)
+ALERT_REQUESTS_PER_MAILBOX_PER_DAY = env_int("ALERT_REQUESTS_PER_MAILBOX_PER_DAY", 3)
 
 # Behind a TLS-terminating proxy in production: trust its X-Forwarded-Proto and send plain
 # HTTP to HTTPS. /healthz stays reachable over plain HTTP for the load balancer's probes.

@@ -14,6 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.admin_input import (
+    CheckedAutocompleteMixin,
+    CheckedSelectionMixin,
+    StaffCharField,
+    StaffTextAdminMixin,
+)
+
 
 def readable(value: Any, field: Any = None) -> Any:
     """A value as staff read it: choice labels, dates as 01.11.2024, a dash for nothing."""
@@ -45,7 +52,7 @@ class ChangeNoteForm(forms.ModelForm):
     refused when someone else saved the record after this form was shown: the form carries
     the record's latest history entry as the user saw it (optimistic locking)."""
 
-    change_note = forms.CharField(
+    change_note = StaffCharField(
         label=gettext_lazy("Why (kept in the history)"),
         required=False,
         max_length=500,
@@ -83,7 +90,9 @@ class ChangeNoteForm(forms.ModelForm):
 NOTE_FIELDS = ["change_note", "seen_history"]
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(
+    CheckedSelectionMixin, CheckedAutocompleteMixin, StaffTextAdminMixin, SimpleHistoryAdmin
+):
     """The base of every admin here: history with a readable diff and a reason, and no hard
     deletes: the register keeps everything, and PROTECT foreign keys would refuse most anyway."""
 

@@ -1,10 +1,14 @@
 """Danish-aware text helpers, one of each for the whole portal: the slug rule, case folding for
-matching, alphabetical order, lists in prose, and how shares and months are written."""
+matching, alphabetical order, lists in prose, how shares and months are written, and the one
+rule for the characters that staff text may hold and every writer may print."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Q
 from django.utils.text import slugify
@@ -75,3 +79,61 @@ def text_contains(field: str, term: str) -> Q:
     for variant in sorted(variants):
         query |= Q(**{f"{field}__icontains": variant})
     return query
+
+
+# Line breaks in their many spellings: Word's Shift+Enter pastes a vertical tab (\x0b), a page
+# break a form feed (\x0c); Windows and old Macs end lines with \r\n and \r; NEL (\x85) and
+# the Unicode line and paragraph separators come from other programs.
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# What no writer can carry: the other C0 and C1 control characters (XML 1.0, which Atom, DOCX
+# and XLSX are made of, refuses C0 outright; iCalendar refuses both), DEL, lone surrogates
+# (not encodable as UTF-8, so no database, file or response can hold them) and the two
+# non-characters XML 1.0 refuses. Tab and newline stay.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """The one rule for text that staff type and that the portal writes out: line breaks
+    become `\\n`, tab stays, and other control characters are dropped.
+
+    Services, admin forms and commands store text through it, so a remark pasted from Word
+    reads as the editor saw it; every writer (Atom, iCalendar, DOCX, XLSX, PDF, CSV, JSON)
+    passes what it prints through it too, so text stored before this rule existed still
+    renders instead of failing the page or the memo for every date it was in force."""
+    if not isinstance(text, str) or text.isprintable():
+        return text
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def clean_data(value: Any) -> Any:
+    """`clean_text` applied to every string inside a value built of dataclasses, lists,
+    tuples and dicts (a memo, a row): what a writer calls once on what it is given."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            field.name: clean_data(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+            if field.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list | tuple):
+        cleaned = [clean_data(item) for item in value]
+        if hasattr(value, "_fields"):  # a named tuple
+            return type(value)(*cleaned)
+        return type(value)(cleaned)
+    if isinstance(value, dict):
+        return {key: clean_data(item) for key, item in value.items()}
+    return value
+
+
+def clean_text_fields(instance: Any) -> None:
+    """`clean_text` applied to every free-text field (CharField, TextField) of a model
+    instance before it is saved: how services hold to the rule whatever field they fill."""
+    from django.db import models
+
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, clean_text(value))

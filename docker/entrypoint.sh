@@ -4,6 +4,7 @@
 #
 #   entrypoint.sh            serve the portal with gunicorn (the image's default command)
 #   entrypoint.sh migrate    apply the database migrations, then exit (compose's one-off step)
+#   entrypoint.sh worker     send the queued mail (alerts, confirmation links) with retries
 #   entrypoint.sh CMD ...    run anything else, e.g. `python manage.py createsuperuser`
 #
 # MIGRATE_ON_START=1 and COLLECTSTATIC_ON_START=1 add those steps before serving; the image
@@ -32,6 +33,9 @@ case "${1:-serve}" in
         ;;
     migrate)
         manage migrate --noinput
+        ;;
+    worker)
+        exec "$PYTHON" manage.py db_worker --no-reload --interval 2
         ;;
     *)
         exec "$@"

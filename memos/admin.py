@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_input import StaffTextAdminMixin
 from memos import wording
 from memos.build import build_memo
 from memos.forms import ExportForm, IssueForm, MemoWordingForm
@@ -27,7 +28,7 @@ ISSUE_PERMISSION = "memos.add_issuedmemo"
 
 
 @admin.register(MemoWording)
-class MemoWordingAdmin(SimpleHistoryAdmin):
+class MemoWordingAdmin(StaffTextAdminMixin, SimpleHistoryAdmin):
     """The texts around the memo's figures. The set of texts is fixed (a data migration makes
     them); staff edit their wording, never add or remove one."""
 

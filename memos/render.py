@@ -29,7 +29,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from common.text import danish_separators, join_danish
+from common.spreadsheets import csv_row, text_row
+from common.text import clean_data, danish_separators, join_danish
 from memos.build import GrantedRow, Memo, short_date
 
 LABELS = {
@@ -94,6 +95,7 @@ def pool_rows(memo: Memo) -> list[tuple[str, int]]:
 
 
 def render_html(memo: Memo) -> str:
+    memo = clean_data(memo)
     granted = [{"row": row, "deadlines": deadline_parts(row)} for row in memo.granted.rows]
     return render_to_string(
         "memos/memo.html",
@@ -178,6 +180,7 @@ def _table(document, header: list[str], rows: list[list[str]], total: list[str],
 
 
 def render_docx(memo: Memo) -> bytes:
+    memo = clean_data(memo)
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -262,6 +265,7 @@ def render_docx(memo: Memo) -> bytes:
 
 def memo_to_dict(memo: Memo) -> dict:
     """The shape of CONTRACT.md ("Memo as JSON"), keys in its order."""
+    memo = clean_data(memo)
     a, b, c, d = memo.awaiting_decision, memo.posted, memo.granted, memo.pool
     return {
         "as_of": memo.as_of.isoformat(),
@@ -310,24 +314,28 @@ CSV_COLUMNS = ["section", "area", "count", "deadlines", "overdue", "remark"]
 def render_csv(memo: Memo) -> str:
     """Sections b (`posted`) and c (`granted`) for scripts: one row per area, the JSON's names
     and ISO dates (several deadlines separated by spaces); no totals rows."""
+    memo = clean_data(memo)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in memo.posted.rows:
-        writer.writerow(["posted", row.area, row.count, "", "", row.remark])
+        writer.writerow(csv_row(["posted", row.area, row.count, "", "", row.remark]))
     for row in memo.granted.rows:
         deadlines = " ".join(d.date.isoformat() for d in row.deadlines)
         writer.writerow(
-            ["granted", row.area, row.count, deadlines, str(row.overdue).lower(), row.remark]
+            csv_row(
+                ["granted", row.area, row.count, deadlines, str(row.overdue).lower(), row.remark]
+            )
         )
     return buffer.getvalue()
 
 
 def _sheet(sheet, header: list[str], rows: list[list], total: list, widths: list[int]) -> None:
-    sheet.append(header)
+    # Every text as a string cell: a remark "=HYPERLINK(...)" must not become a formula.
+    sheet.append(text_row(sheet, header))
     for row in rows:
-        sheet.append(row)
-    sheet.append(total)
+        sheet.append(text_row(sheet, row))
+    sheet.append(text_row(sheet, total))
     bold = Font(bold=True)
     for cell in (*sheet[1], *sheet[sheet.max_row]):
         cell.font = bold
@@ -341,6 +349,7 @@ def _sheet(sheet, header: list[str], rows: list[list], total: list, widths: list
 
 def render_xlsx(memo: Memo) -> bytes:
     """Sections b and c for people: one sheet each, Danish headings, totals rows."""
+    memo = clean_data(memo)
     book = Workbook()
     posted = book.active
     posted.title = LABELS["sheet_posted"]

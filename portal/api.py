@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from capacities.pipeline import figures
+from common.spreadsheets import csv_dict
+from common.text import clean_text
 from coverage_areas.postcodes import Outside, is_postcode, lookup
 from coverage_areas.status import (
     area_status,
@@ -72,7 +74,7 @@ def _filtered_postings(request: HttpRequest) -> list[dict] | str:
             "origin": c.origin,
             "posted_on": _iso(c.posted_on),
             "application_deadline": _iso(c.application_deadline),
-            "remark": c.posting_remark,
+            "remark": clean_text(c.posting_remark),
         }
         for c in filterset.qs
     ]
@@ -94,14 +96,17 @@ def postings_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=POSTING_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+    writer.writerows(csv_dict(row) for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="postings.csv"'
     return response
 
 
 def _year(text: str | None) -> int | None:
+    # Four digits at most: a year of 5,000 digits is refused before Python is asked to read it.
     if text is None or not text.strip().isascii() or not text.strip().isdigit():
+        return None
+    if len(text.strip()) > 4:
         return None
     year = int(text.strip())
     return year if year in YEARS else None

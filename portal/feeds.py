@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from capacities.models import Capacity
+from common.text import clean_text
 from portal.queries import open_postings
 
 FEED_SIZE = 50
@@ -35,7 +36,7 @@ class LatestPostingsFeed(Feed):
         return list(open_postings().order_by("-posted_on", "-id")[:FEED_SIZE])
 
     def item_title(self, item: Capacity) -> str:
-        return _("GP capacity posted in %(area)s") % {"area": item.area.name}
+        return clean_text(_("GP capacity posted in %(area)s") % {"area": item.area.name})
 
     def item_description(self, item: Capacity) -> str:
         if item.application_deadline:
@@ -44,7 +45,9 @@ class LatestPostingsFeed(Feed):
             }
         else:
             deadline = _("No deadline: applicants are assessed on a rolling basis.")
-        return " ".join(part for part in (deadline, item.posting_remark) if part)
+        # A remark stored with a control character must not fail the feed (XML 1.0 refuses
+        # them) for every reader.
+        return clean_text(" ".join(part for part in (deadline, item.posting_remark) if part))
 
     def item_link(self, item: Capacity) -> str:
         return reverse("portal:posting_detail", args=[item.pk])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from common.admin_history import HistoryAdmin
 from common.text import month_label
 from shortage.forms import ImportForm, IntakeClosureForm
-from shortage.imports import read_file
+from shortage.imports import BadMonth, parse_month, read_file
 from shortage.models import IntakeClosure
 from shortage.services import import_closures
 
@@ -33,11 +33,13 @@ class MonthFilter(admin.SimpleListFilter):
         return [(month_label(m), month_label(m)) for m in months.distinct()]
 
     def queryset(self, request, queryset):
-        value = self.value() or ""
-        year, _sep, month = value.partition("-")
-        if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
-            return queryset.filter(month__year=int(year), month__month=int(month))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(month=parse_month(value))
+        except BadMonth:
+            return queryset.none()  # ?month=99999-01 names no month with figures
 
 
 @admin.register(IntakeClosure)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_history import ChangeNoteForm
 from common.text import month_label
+from shortage.imports import BadMonth, parse_month
 from shortage.models import IntakeClosure
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -34,10 +34,13 @@ class MonthField(forms.Field):
         text = str(value or "").strip()
         if not text:
             return None
-        match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise ValidationError(_("Write the month as YYYY-MM, for example 2024-09."))
-        return dt.date(int(match[1]), int(match[2]), 1)
+        try:
+            return parse_month(text)
+        except BadMonth as error:
+            raise ValidationError(
+                _("Write the month as YYYY-MM, for example 2024-09 (%(reason)s).")
+                % {"reason": error}
+            ) from error
 
 
 class IntakeClosureForm(ChangeNoteForm):

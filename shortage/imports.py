@@ -12,17 +12,44 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.text import fold, month_label
 from coverage_areas.models import PlanningArea
+from shortage.file_limits import MAX_COLUMNS, TooLarge, check_csv_lines, check_size, check_xlsx
 
 COLUMNS = ("area", "month", "closed", "total")
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # shortage.file_limits stops a file with more while reading it
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# Figures before this are typing mistakes (0000-05), not data anyone collected.
+FIRST_YEAR = 1900
+# The smallest integer range of the databases the portal runs on (PostgreSQL's integer):
+# a larger count would be refused by one database and not by another.
+MAX_COUNT = 2_147_483_647
+# A count longer than this is not a count (and Python refuses to read 5,000 digits at all).
+_MAX_DIGITS = len(str(MAX_COUNT))
+
+
+class BadMonth(ValueError):
+    pass
+
+
+def parse_month(text: str) -> dt.date:
+    """The one reading of a month as staff write it (2024-09), as its first day; BadMonth
+    with the reason otherwise. The import, the admin's form and its list filter use it."""
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise BadMonth(_("bad month “%(value)s” (write YYYY-MM, e.g. 2024-09)") % {"value": text})
+    if int(match[1]) < FIRST_YEAR:
+        raise BadMonth(
+            _("the month %(value)s lies before %(year)d") % {"value": text, "year": FIRST_YEAR}
+        )
+    return dt.date(int(match[1]), int(match[2]), 1)
 
 
 @dataclass(frozen=True)
@@ -61,7 +88,16 @@ def _cells_from_csv(data: bytes) -> list[tuple[int, list]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = []
     start = 1
+    filled = 0
     for cells in reader:
+        if len(cells) > MAX_COLUMNS:
+            raise TooLarge(
+                _("line %(line)d has more than %(max)d columns")
+                % {"line": start, "max": MAX_COLUMNS}
+            )
+        if not _blank(cells):
+            filled += 1
+            check_csv_lines(filled)
         lines.append((start, cells))
         start = reader.line_num + 1
     return lines
@@ -70,6 +106,7 @@ def _cells_from_csv(data: bytes) -> list[tuple[int, list]]:
 def _cells_from_xlsx(data: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    check_xlsx(data)  # before openpyxl, which would build a bomb's rows in memory
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
@@ -98,11 +135,15 @@ def _month(cell) -> dt.date | str:
             return _("“%(value)s” is a day, not a month (write YYYY-MM)") % {"value": cell}
         month = cell
     else:
-        text = _text(cell)
-        match = _MONTH.match(text)
-        if not match or not 1 <= int(match[2]) <= 12:
-            return _("bad month “%(value)s” (write YYYY-MM, e.g. 2024-09)") % {"value": text}
-        month = dt.date(int(match[1]), int(match[2]), 1)
+        try:
+            month = parse_month(_text(cell))
+        except BadMonth as error:
+            return str(error)
+    if month.year < FIRST_YEAR:
+        return _("the month %(value)s lies before %(year)d") % {
+            "value": f"{month:%Y-%m}",
+            "year": FIRST_YEAR,
+        }
     if month > timezone.localdate().replace(day=1):
         return _("the month %(month)s lies in the future") % {"month": month_label(month)}
     return month
@@ -111,7 +152,7 @@ def _month(cell) -> dt.date | str:
 def _count(cell, column: str) -> int | str:
     if isinstance(cell, bool):
         cell = str(cell)
-    if isinstance(cell, float) and cell.is_integer():
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) <= MAX_COUNT:
         cell = int(cell)
     if isinstance(cell, int):
         number = cell
@@ -119,6 +160,11 @@ def _count(cell, column: str) -> int | str:
         text = _text(cell)
         if text == "":
             return _("%(column)s is empty") % {"column": column}
+        if re.fullmatch(r"[+-]?\d+", text) and len(text.lstrip("+-0")) > _MAX_DIGITS:
+            return _("%(column)s is too large (at most %(max)d)") % {
+                "column": column,
+                "max": MAX_COUNT,
+            }
         if not re.fullmatch(r"[+-]?\d+", text):
             return _("%(column)s “%(value)s” is not a whole number") % {
                 "column": column,
@@ -127,6 +173,8 @@ def _count(cell, column: str) -> int | str:
         number = int(text)
     if number < 0:
         return _("%(column)s is negative (%(value)d)") % {"column": column, "value": number}
+    if number > MAX_COUNT:
+        return _("%(column)s is too large (at most %(max)d)") % {"column": column, "max": MAX_COUNT}
     return number
 
 
@@ -148,11 +196,15 @@ def read_file(data: bytes) -> Checked:
     """Check a whole file: the rows, or every problem found (and then no rows)."""
     checked = Checked()
     try:
+        check_size(len(data))
         lines = _cells_from_xlsx(data) if data[:4] == b"PK\x03\x04" else _cells_from_csv(data)
+    except TooLarge as error:
+        checked.problems.append(Problem(1, str(error)))
+        return checked
     except UnicodeDecodeError:
         checked.problems.append(Problem(1, _("the file is neither UTF-8 text (CSV) nor XLSX")))
         return checked
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ParseError, zlib.error):
         checked.problems.append(Problem(1, _("the spreadsheet cannot be read (is it XLSX?)")))
         return checked
     except csv.Error as error:

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from capacities.models import Status, Transition
+from common.spreadsheets import csv_row
 
 
 def short_date(field_name: str, description):
@@ -85,21 +86,23 @@ def export_csv(model_admin, request, queryset):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([str(label) for _name, label in CSV_COLUMNS])
+    writer.writerow(csv_row(label for _name, label in CSV_COLUMNS))
     for capacity in queryset.select_related("area", "deciding_meeting__committee"):
         writer.writerow(
-            [
-                capacity.pk,
-                capacity.area or "",
-                capacity.get_status_display(),
-                capacity.get_origin_display(),
-                capacity.deciding_meeting or "",
-                capacity.posted_on or "",
-                capacity.application_deadline or "",
-                capacity.grantee,
-                capacity.granted_on or "",
-                capacity.establishment_deadline or "",
-                _("yes") if capacity.overdue else _("no"),
-            ]
+            csv_row(
+                [
+                    capacity.pk,
+                    capacity.area or "",
+                    capacity.get_status_display(),
+                    capacity.get_origin_display(),
+                    capacity.deciding_meeting or "",
+                    capacity.posted_on or "",
+                    capacity.application_deadline or "",
+                    capacity.grantee,
+                    capacity.granted_on or "",
+                    capacity.establishment_deadline or "",
+                    _("yes") if capacity.overdue else _("no"),
+                ]
+            )
         )
     return response

@@ -23,6 +23,7 @@ from capacities.services.lifecycle import (
     withdraw_posting,
 )
 from capacities.services.pool import (
+    MAX_POOL_SIZE,
     allocate_pool_capacity,
     check_new_pool,
     create_pool,
@@ -30,6 +31,7 @@ from capacities.services.pool import (
 )
 
 __all__ = [
+    "MAX_POOL_SIZE",
     "TRANSITIONS",
     "ConflictError",
     "TransitionError",

@@ -28,6 +28,7 @@ from capacities.models import (
     Status,
     Transition,
 )
+from common.text import clean_text, clean_text_fields
 from coverage_areas.models import PlanningArea
 
 log = logging.getLogger("capacities.transitions")
@@ -124,7 +125,7 @@ def check_date(capacity: Capacity | None, on: dt.date) -> None:
 
 
 def require(value: object, message: str) -> None:
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not clean_text(value).strip()):
         raise TransitionError(message, code="required")
 
 
@@ -140,6 +141,7 @@ def record(
     decision: CommitteeMeeting | None = None,
     details: dict | None = None,
 ) -> Transition:
+    reason = clean_text(reason)
     capacity._history_user = by
     capacity._change_reason = (
         f"{Action(action).label}: {reason}" if reason else Action(action).label
@@ -213,6 +215,8 @@ def transition(
         check_date(locked, on)
         from_status, from_area = locked.status, locked.area
         change(locked)
+        # Staff text is stored by the one rule (a remark pasted from Word holds control codes).
+        clean_text_fields(locked)
         if to_status != Status.AWAITING_DECISION:
             locked.deciding_meeting = None
         locked.status = to_status

@@ -10,19 +10,33 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from capacities.eligibility import check_allocation, verdict_for
 from capacities.models import (
     Action,
     Capacity,
+    CapacityState,
     CommitteeMeeting,
     Origin,
     Pool,
     PoolCriteriaRevision,
     Status,
+    Transition,
 )
-from capacities.services.engine import TransitionError, guard, record, require, transition
+from capacities.services.engine import (
+    TransitionError,
+    guard,
+    log,
+    require,
+    transition,
+)
+from common.text import clean_text_fields
 from coverage_areas.models import PlanningArea
+
+# The region's pool of 2019 holds 10 capacities, and the whole region about a thousand: a pool
+# of more than this is a typing mistake (3,000 once took a minute to create).
+MAX_POOL_SIZE = 100
 
 
 def check_new_pool(*, created_on: dt.date | None, size: int | None) -> None:
@@ -35,6 +49,8 @@ def check_new_pool(*, created_on: dt.date | None, size: int | None) -> None:
         errors["created_on"] = [_("The date lies in the future.")]
     if not isinstance(size, int) or size < 1:
         errors["size"] = [_("A pool holds at least one capacity.")]
+    elif size > MAX_POOL_SIZE:
+        errors["size"] = [_("A pool holds at most %(max)d capacities.") % {"max": MAX_POOL_SIZE}]
     if errors:
         raise TransitionError(errors, code="invalid")
 
@@ -55,6 +71,7 @@ def create_pool(
     check_new_pool(created_on=created_on, size=size)
     with transaction.atomic():
         pool = Pool(name=name, created_on=created_on, size=size, criteria=criteria)
+        clean_text_fields(pool)
         pool.full_clean()
         pool._history_user = by
         pool.save()
@@ -67,18 +84,51 @@ def create_pool(
             months=months,
             decision=decision,
         )
-        for _number in range(size):
-            capacity = Capacity(status=Status.POOL_RESERVE, origin=Origin.POOL, pool=pool)
-            capacity.full_clean()
-            record(
-                capacity,
-                action=Action.CREATE_IN_POOL,
-                by=by,
-                on=created_on,
-                reason=name,
-                decision=decision,
-            )
+        _create_in_pool(pool, size, by=by, on=created_on, reason=pool.name, decision=decision)
     return pool
+
+
+def _create_in_pool(
+    pool: Pool,
+    size: int,
+    *,
+    by: AbstractBaseUser,
+    on: dt.date,
+    reason: str,
+    decision: CommitteeMeeting | None,
+) -> None:
+    """The pool's capacities in reserve, in three inserts whatever the size: the capacities
+    with their history rows (user and reason, as `engine.record` writes them one by one), then
+    their first transitions."""
+    capacity = Capacity(status=Status.POOL_RESERVE, origin=Origin.POOL, pool=pool)
+    capacity.full_clean()
+    created = bulk_create_with_history(
+        [Capacity(status=Status.POOL_RESERVE, origin=Origin.POOL, pool=pool) for _ in range(size)],
+        Capacity,
+        default_user=by,
+        default_change_reason=f"{Action(Action.CREATE_IN_POOL).label}: {reason}",
+    )
+    fields = CapacityState.state_field_names()
+    Transition.objects.bulk_create(
+        Transition(
+            capacity=item,
+            action=Action.CREATE_IN_POOL,
+            effective_date=on,
+            recorded_by=by,
+            reason=reason,
+            decision=decision,
+            details={},
+            **{name: getattr(item, name) for name in fields},
+        )
+        for item in created
+    )
+    summary = {
+        "event": "pool_created",
+        "pool": pool.pk,
+        "capacities": size,
+        "by": by.get_username(),
+    }
+    transaction.on_commit(lambda: log.info("transition", extra={"fields": summary}))
 
 
 def revise_pool_criteria(
@@ -99,6 +149,7 @@ def revise_pool_criteria(
         months=months,
         decision=decision,
     )
+    clean_text_fields(revision)
     try:
         revision.full_clean()
     except ValidationError as error:
@@ -128,7 +179,7 @@ def allocate_pool_capacity(
     # Only a capacity in reserve can be allocated: say that before weighing the area.
     guard(capacity, Action.ALLOCATE, Status.AWAITING_POSTING)
     try:
-        record = check_allocation(verdict_for(area, on, pool=capacity.pool), override_reason)
+        verdict = check_allocation(verdict_for(area, on, pool=capacity.pool), override_reason)
     except ValidationError as error:
         raise TransitionError(" ".join(error.messages), code="not_eligible") from error
 
@@ -146,5 +197,5 @@ def allocate_pool_capacity(
         decision=decision,
         expected_version=expected_version,
         change=change,
-        details={"eligibility": record} if record is not None else None,
+        details={"eligibility": verdict} if verdict is not None else None,
     )

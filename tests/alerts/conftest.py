@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -27,12 +28,42 @@ def path_of(url: str) -> str:
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
+def run_queue() -> int:
+    """Work off the mail queue as `manage.py db_worker` does, in this process and inside the
+    test's transaction: each ready task is claimed and run by the worker's own `run_task`
+    (only its polling loop, which would close the test's connection, is left out). Tasks
+    queued for later (retries) stay queued. Returns how many tasks ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (task_result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+    return ran
+
+
 @pytest.fixture
 def run_hooks(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks of what happens inside the block, as a real commit would."""
+    """Run the on-commit callbacks of what happens inside the block, as a real commit would,
+    then the mail queue they filled, as the worker would."""
 
+    @contextmanager
     def run():
-        return django_capture_on_commit_callbacks(execute=True)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+        run_queue()
 
     return run
 

@@ -177,8 +177,8 @@ def test_running_the_hook_again_sends_nothing_more(subscriber, post, areas):
     capacity = post("Herlev")
     assert len(mail.outbox) == 1
 
-    assert alert_mail.notify_new_posting(capacity.pk) == 0
-    assert alert_mail.notify_new_posting(capacity.pk) == 0
+    assert alert_mail.send_alerts(capacity.pk).sent == 0
+    assert alert_mail.send_alerts(capacity.pk).sent == 0
     assert len(mail.outbox) == 1
     assert AlertDelivery.objects.count() == 1
 
@@ -269,15 +269,15 @@ def test_an_english_subscription_gets_english_mail(subscriber, subscribe, post, 
 def test_a_subscriber_confirmed_after_the_posting_is_not_sent_it_later(subscriber, post, areas):
     capacity = post("Herlev")
     subscriber("late@example.dk", ["herlev"])
-    assert alert_mail.notify_new_posting(capacity.pk) == 0
+    assert alert_mail.send_alerts(capacity.pk).sent == 0
     assert mail.outbox == []
 
 
 def test_a_capacity_no_longer_posted_is_not_announced(subscriber, post, areas):
     capacity = factories.capacity(Status.GRANTED, in_area="Herlev")
     subscriber("doctor@example.dk", ["herlev"])
-    assert alert_mail.notify_new_posting(capacity.pk) == 0
-    assert alert_mail.notify_new_posting(987654) == 0
+    assert alert_mail.send_alerts(capacity.pk).sent == 0
+    assert alert_mail.send_alerts(987654).sent == 0
     assert mail.outbox == []
 
 
@@ -300,7 +300,7 @@ def test_a_mail_server_failure_never_fails_the_posting_and_a_rerun_retries(
     assert "posting alert failed" in caplog.text
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert alert_mail.notify_new_posting(capacity.pk) == 1
+    assert alert_mail.send_alerts(capacity.pk).sent == 1
     assert len(mail.outbox) == 1
 
 

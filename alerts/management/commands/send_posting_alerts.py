@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from alerts.mail import notify_new_posting
+from alerts.mail import send_alerts
 from capacities.models import Capacity
 
 
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         sent = 0
         postings = Capacity.objects.open_postings().values_list("pk", flat=True)
         for capacity_id in postings:
-            sent += notify_new_posting(capacity_id)
+            sent += send_alerts(capacity_id).sent
         self.stdout.write(f"{sent} alert(s) sent for {len(postings)} open posting(s).")

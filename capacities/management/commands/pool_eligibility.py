@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 import json
 
@@ -9,10 +10,17 @@ from common.text import month_label
 
 
 def _date(text: str) -> dt.date:
+    # ArgumentTypeError, not CommandError: argparse turns it into a one-line usage error
+    # instead of a traceback (2024-02-30 is a date nobody lived).
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as error:
-        raise CommandError(f"Bad date {text!r}: write YYYY-MM-DD.") from error
+        raise argparse.ArgumentTypeError(
+            f"Bad date {text!r}: write a real date as YYYY-MM-DD."
+        ) from error
+    if day.year < 1900:
+        raise argparse.ArgumentTypeError(f"Bad date {text!r}: no figures before 1900.")
+    return day
 
 
 class Command(BaseCommand):

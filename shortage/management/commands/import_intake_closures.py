@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from shortage.file_limits import TooLarge, read_bounded
 from shortage.imports import read_file
 from shortage.services import import_closures
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            data = read_bounded(path)
+        except TooLarge as error:
+            raise CommandError(f"{path.name}: {error}") from error
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}") from error
         user = None
