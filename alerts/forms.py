@@ -31,6 +31,20 @@ class SubscribeForm(forms.Form):
         ),
     )
 
+    status_changes = forms.BooleanField(
+        label=_("Also tell me when a decided list adds or removes one of my areas"),
+        required=False,
+        help_text=_("Regional lists are decided each year, national ones for an agreement period."),
+    )
+    reminders = forms.BooleanField(
+        label=_("Remind me in the autumn to apply for regional benefits in time"),
+        required=False,
+        help_text=_(
+            "Regional benefits must be applied for in the year the area is threatened: in the "
+            "autumn you get a reminder for your areas that are threatened that year."
+        ),
+    )
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         problem = public_domain_error(email)

@@ -158,6 +158,18 @@ class Outcome:
     failed: int = 0
 
 
+def open_connection(fields: dict):
+    """One open connection to the mail server for a batch, or None (logged) when it is
+    unavailable: the batch is then retried as a whole."""
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception:
+        log.exception("mail server unavailable", extra={"fields": fields})
+        return None
+    return connection
+
+
 def send_alerts(capacity_id: int) -> Outcome:
     """Mail every confirmed subscriber whose areas include the posted capacity's area, once.
 
@@ -183,14 +195,8 @@ def send_alerts(capacity_id: int) -> Outcome:
         return Outcome()
     base = site_url()
     sent = failed = 0
-    try:
-        connection = get_connection()
-        connection.open()
-    except Exception:
-        log.exception(
-            "mail server unavailable",
-            extra={"fields": {"event": "alert_failed", "capacity": capacity_id}},
-        )
+    connection = open_connection({"event": "alert_failed", "capacity": capacity_id})
+    if connection is None:
         return Outcome(failed=len(subscribers))
     try:
         for subscription in subscribers:

@@ -84,6 +84,13 @@ class Subscription(models.Model):
     pending_language = models.CharField(
         _("requested language"), max_length=2, choices=Language.choices, blank=True
     )
+    # Besides postings, a subscriber may ask to hear when a decided list adds or removes one of
+    # their areas (or an area it is part of), and for a reminder in the autumn that regional
+    # benefits must be applied for within the year the area is threatened.
+    status_changes = models.BooleanField(_("tell about list decisions"), default=False)
+    reminders = models.BooleanField(_("autumn reminder"), default=False)
+    pending_status_changes = models.BooleanField(default=False, editable=False)
+    pending_reminders = models.BooleanField(default=False, editable=False)
     confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation mail sent at"), null=True)
 
@@ -142,6 +149,31 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} · {self.capacity_id} · {self.posting_id}"
+
+
+class StatusNotice(models.Model):
+    """One mail about an area's status sent to one subscription: a decided list (`key`
+    "list:<round>:<list digest>", so a list changed again is news again) or the autumn
+    reminder ("reminder:<year>"). The unique constraint makes each at-most-once."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="status_notices"
+    )
+    key = models.CharField(max_length=80)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("status notice sent")
+        verbose_name_plural = _("status notices sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "key"], name="one_status_notice_per_subscription_and_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} · {self.key}"
 
 
 class ConfirmationRequest(models.Model):

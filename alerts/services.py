@@ -27,6 +27,8 @@ def request_subscription(
     areas: Iterable[PlanningArea],
     language: str,
     client: str,
+    status_changes: bool = False,
+    reminders: bool = False,
 ) -> bool:
     """Record what the doctor asks for and queue a confirmation mail; nothing changes for the
     subscription until its link is used. Returns whether a mail was queued: not when one went
@@ -46,6 +48,8 @@ def request_subscription(
         if not subscription.may_send_confirmation():
             return False
         subscription.pending_language = language
+        subscription.pending_status_changes = bool(status_changes)
+        subscription.pending_reminders = bool(reminders)
         # The link is made by the worker that sends it; an older link stops working now.
         subscription.confirm_token_hash = ""
         subscription.confirmation_sent_at = timezone.now()
@@ -134,6 +138,8 @@ def confirm(token: str) -> Subscription | None:
         subscription.areas.set(subscription.pending_areas.all())
         subscription.pending_areas.clear()
         subscription.language = subscription.pending_language
+        subscription.status_changes = subscription.pending_status_changes
+        subscription.reminders = subscription.pending_reminders
         subscription.pending_language = ""
         subscription.confirm_token_hash = ""
         if subscription.confirmed_at is None:

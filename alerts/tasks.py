@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - depends on the Django version
     from django_tasks import task
 
 from alerts.mail import send_alerts, send_confirmation
+from alerts.status_mail import send_list_notices, send_reminders
 
 log = logging.getLogger("alerts")
 
@@ -56,3 +57,19 @@ def send_confirmation_mail(subscription_id: int, attempt: int = 1) -> dict:
     if send_confirmation(subscription_id):
         return {"sent": True}
     return {"sent": False, "retried": _retry(send_confirmation_mail, attempt, subscription_id)}
+
+
+@task()
+def announce_list(round_id: int, joined: list[int], left: list[int], attempt: int = 1) -> dict:
+    """Tell subscribers who asked that a decided list adds or removes one of their areas."""
+    outcome = send_list_notices(round_id, joined, left)
+    retried = bool(outcome.failed) and _retry(announce_list, attempt, round_id, joined, left)
+    return {"sent": outcome.sent, "failed": outcome.failed, "retried": retried}
+
+
+@task()
+def remind_of_benefits(on: str, attempt: int = 1) -> dict:
+    """The autumn reminder for the year of `on` (ISO date)."""
+    outcome = send_reminders(dt.date.fromisoformat(on))
+    retried = bool(outcome.failed) and _retry(remind_of_benefits, attempt, on)
+    return {"sent": outcome.sent, "failed": outcome.failed, "retried": retried}

@@ -45,6 +45,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     areas=form.cleaned_data["areas"],
                     language=_language(),
                     client=request.META.get("REMOTE_ADDR") or "",
+                    status_changes=form.cleaned_data["status_changes"],
+                    reminders=form.cleaned_data["reminders"],
                 )
             except services.TooManyRequests:
                 form.add_error(

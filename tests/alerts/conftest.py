@@ -72,14 +72,14 @@ def run_hooks(django_capture_on_commit_callbacks):
 def subscribe(run_hooks):
     """Fill in the subscribe page as a doctor would; returns the response."""
 
-    def do(email: str, areas: list[str] = (), *, language: str = "da", client=None):
+    def do(email: str, areas: list[str] = (), *, language: str = "da", client=None, **extra):
         from coverage_areas.models import PlanningArea
 
         client = client or Client()
         prefix = "" if language == "da" else f"/{language}"
         ids = [PlanningArea.objects.get(slug=slug).pk for slug in areas]
         with run_hooks():
-            return client.post(f"{prefix}/abonnement/", {"email": email, "areas": ids})
+            return client.post(f"{prefix}/abonnement/", {"email": email, "areas": ids, **extra})
 
     return do
 
@@ -103,10 +103,10 @@ def confirm_latest(run_hooks):
 def subscriber(subscribe, confirm_latest):
     """A confirmed subscription, with the mails of the sign-up cleared from the outbox."""
 
-    def do(email: str, areas: list[str] = (), *, language: str = "da"):
+    def do(email: str, areas: list[str] = (), *, language: str = "da", **extra):
         from alerts.models import Subscription
 
-        subscribe(email, areas, language=language)
+        subscribe(email, areas, language=language, **extra)
         assert confirm_latest(email).status_code == 200
         mail.outbox.clear()
         return Subscription.objects.get(email=email.lower())
