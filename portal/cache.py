@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,10 +51,13 @@ from portal.models import PublicDataVersion
 log = logging.getLogger("portal.cache")
 
 PAGE_TIMEOUT = 60 * 60
+# Finished answers each process keeps in memory (public pages are at most a few dozen KB).
+LOCAL_PAGES = 256
 VERSION_ROW = 1
 VERSION_KEY = "portal:version"
 # How far back among the waiting on-commit callbacks to look for a bump to merge with.
 _LOOK_BACK = 20
+DUMMY_BACKEND = "django.core.cache.backends.dummy.DummyCache"
 SHARED_BACKENDS = ("django.core.cache.backends.redis.RedisCache",)
 
 # "Increment, but never below the database row": normally the two move in step; after the key
@@ -72,9 +75,8 @@ def shared_cache() -> bool:
     return settings.CACHES["default"]["BACKEND"] in SHARED_BACKENDS
 
 
-def _database_version() -> int:
-    alias = router.db_for_read(PublicDataVersion)
-    with connections[alias].cursor() as cursor:
+def _read_database_version(connection) -> int:
+    with connection.cursor() as cursor:
         # Plain SQL: this runs on every cached request with a per-process cache.
         cursor.execute(
             f"SELECT value FROM {PublicDataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW]
@@ -83,11 +85,45 @@ def _database_version() -> int:
     return row[0] if row else 0
 
 
+def _database_version() -> int:
+    connection = connections[router.db_for_read(PublicDataVersion)]
+    reused = connection.connection is not None
+    if not (reused and connection.health_check_enabled and not connection.health_check_done):
+        return _read_database_version(connection)
+    # A reused connection is health-checked once per request (CONN_HEALTH_CHECKS), one more
+    # round trip. This query is the check: if the connection died meanwhile (a database
+    # restart), it is replaced and the query repeated, as the check would have done.
+    connection.health_check_done = True
+    try:
+        return _read_database_version(connection)
+    except (OperationalError, InterfaceError) as error:
+        if "timeout" in type(error.__cause__).__name__.lower():
+            raise  # a database that does not answer in time is not asked twice
+        connection.close()
+        return _read_database_version(connection)
+
+
+@lru_cache(maxsize=4)
+def _redis_client(location: str):
+    """One client per process for the version key: Django's RedisCache builds a new client
+    object (and its table of ~170 reply parsers) for every call, which costs more than the
+    round trip itself on this hot path. Same server, key and integer format as the cache."""
+    import redis
+
+    return redis.Redis.from_url(location)
+
+
+def _version_client():
+    return _redis_client(settings.CACHES["default"]["LOCATION"]), cache.make_key(VERSION_KEY)
+
+
 def current_version() -> int:
     if not shared_cache():
         return _database_version()
     try:
-        value = cache.get(VERSION_KEY)
+        client, key = _version_client()
+        value = client.get(key)
+        value = int(value) if value is not None else None
     except Exception:  # an unreachable Redis falls back to the database row
         log.warning("shared cache unreachable; reading the data version from the database")
         return _database_version()
@@ -115,10 +151,9 @@ def bump_version() -> None:
     floor = _bump_database()
     if not shared_cache():
         return
-    backend = cache._cache  # the redis-py client behind Django's RedisCache
-    key = cache.make_and_validate_key(VERSION_KEY)
     try:
-        backend.get_client(key, write=True).eval(_INCREMENT_AT_LEAST, 1, key, floor)
+        client, key = _version_client()
+        client.eval(_INCREMENT_AT_LEAST, 1, key, floor)
     except Exception:  # the row was bumped; drop the key so readers use it
         log.exception("could not raise the data version in the shared cache")
         try:
@@ -235,6 +270,10 @@ class EarlyPageCacheMiddleware:
         # Paths a cached view has answered in this process: only these are looked up, so the
         # admin, static files, /healthz and forms cost nothing extra.
         self.cached_paths: set[str] = set()
+        # The finished answers this process served last, by key (which holds the data
+        # version, so none of them is ever stale): a hit costs no cache round trip and no
+        # unpickling. With a shared cache they are also kept there for the other processes.
+        self.recent: dict[str, tuple] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path not in self.cached_paths or not self._eligible(request):
@@ -245,10 +284,19 @@ class EarlyPageCacheMiddleware:
         except (DisallowedHost, OperationalError, InterfaceError):
             # A bad Host gets its 400, and a database that is away its 503, from the stack.
             return self.get_response(request)
-        stored = _cache_get(f"portal:final:{digest}")
+        stored = self.recent.get(digest)
+        if stored is None and shared_cache():
+            stored = _cache_get(f"portal:final:{digest}")
+            if stored is not None:
+                self._remember(digest, stored)
         if stored is not None:
             return self._replay(request, digest, stored)
         return self._through(request)
+
+    def _remember(self, digest: str, stored: tuple) -> None:
+        if len(self.recent) >= LOCAL_PAGES:
+            del self.recent[next(iter(self.recent))]  # the oldest
+        self.recent[digest] = stored
 
     def _through(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -281,14 +329,16 @@ class EarlyPageCacheMiddleware:
             response.headers[name] = value
         return response
 
-    @staticmethod
-    def _keep(digest: str, response: HttpResponse) -> None:
+    def _keep(self, digest: str, response: HttpResponse) -> None:
         if (
-            response.status_code != 200
+            settings.CACHES["default"]["BACKEND"] == DUMMY_BACKEND  # caching switched off
+            or response.status_code != 200
             or response.streaming
             or response.cookies
             or "cookie" in response.headers.get("Vary", "").lower()
         ):
             return
         stored = (response.status_code, tuple(response.items()), response.content)
-        _cache_set(f"portal:final:{digest}", stored)
+        self._remember(digest, stored)
+        if shared_cache():
+            _cache_set(f"portal:final:{digest}", stored)

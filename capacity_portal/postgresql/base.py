@@ -24,7 +24,7 @@ class BoundedWaitConnection(psycopg.Connection):
         except psycopg.errors._WaitTimeout:
             # The connection is mid-query in an unknown state: never reuse it.
             self.pgconn.finish()
-            raise psycopg.OperationalError(
+            raise psycopg.errors.ConnectionTimeout(
                 f"the database did not answer within {self.answer_timeout:g} s"
             ) from None
 
