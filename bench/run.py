@@ -20,6 +20,7 @@ import json
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -90,10 +91,19 @@ def _load_data(size: str, url: str) -> tuple[dict, dict]:
     return counts, json.loads(servers.django(env, MEMO_CODE) or "{}")
 
 
+def _render_first(url: str) -> None:
+    """Render the page once in each worker before loading it: a first rendering at country
+    size can take longer than wrk's 2 s timeout on a busy machine."""
+    for _ in range(4):
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
+
+
 def _pages(size, cache, env, pages, args, ceiling_rps) -> list[dict]:
     rows = []
     with servers.gunicorn("capacity_portal.wsgi:application", env) as base:
         for name, path in pages.items():
+            _render_first(base + path)
             load(base + path, seconds=2, connections=args.connections)  # warm caches
             figures = load(base + path, seconds=args.seconds, connections=args.connections)
             rows.append({"size": size, "cache": cache, "page": name, "path": path, **figures})

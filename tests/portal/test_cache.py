@@ -167,9 +167,7 @@ def test_staff_and_posts_pass_through_the_whole_stack(
     assert not served_early(posted)
 
 
-def test_a_visitor_with_a_message_waiting_is_not_answered_from_the_early_cache(
-    client, autumn_2024
-):
+def test_a_visitor_with_a_message_waiting_is_not_answered_from_the_early_cache(client, autumn_2024):
     client.get("/opslag/", **HTTPS)
     client.cookies["messages"] = "something"
     assert not served_early(client.get("/opslag/", **HTTPS))
@@ -232,14 +230,13 @@ def test_a_bump_inside_a_rolled_back_savepoint_does_not_cancel_the_outer_change(
     from django.db import transaction
 
     before = current_version()
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            Benefit.objects.create(kind="all", text_da="Ydre", text_en="Outer")
-            try:
-                with transaction.atomic():
-                    Benefit.objects.create(kind="all", text_da="Indre", text_en="Inner")
-                    raise RuntimeError("refused")
-            except RuntimeError:
-                pass
-            Benefit.objects.create(kind="all", text_da="Ydre 2", text_en="Outer 2")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Benefit.objects.create(kind="all", text_da="Ydre", text_en="Outer")
+        try:
+            with transaction.atomic():
+                Benefit.objects.create(kind="all", text_da="Indre", text_en="Inner")
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        Benefit.objects.create(kind="all", text_da="Ydre 2", text_en="Outer 2")
     assert current_version() == before + 1
