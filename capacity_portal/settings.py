@@ -175,6 +175,9 @@ MEDIA_URL = "/media/"
 ADMIN_URL = url_path("ADMIN_URL", "admin/")
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
+# Seconds a proxy or browser may keep a public page without asking again; 0 (the default):
+# every request is revalidated by its ETag, so a change shows at once everywhere.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
 
 # Email: EMAIL_URL in one variable, or the usual EMAIL_HOST/EMAIL_PORT/... one by one.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kapacitetsportalen@localhost")

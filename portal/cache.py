@@ -244,7 +244,12 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             response["ETag"] = etag
-            patch_cache_control(response, public=True, no_cache=True)
+            if settings.PUBLIC_CACHE_SECONDS:
+                # A shared proxy in front may keep the page this long (README, "Running more
+                # than one server"); a change then shows there up to that late.
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+            else:
+                patch_cache_control(response, public=True, no_cache=True)
             _cache_set(key, response)
         request._portal_page_digest = digest
         return response

@@ -240,3 +240,10 @@ def test_a_bump_inside_a_rolled_back_savepoint_does_not_cancel_the_outer_change(
             pass
         Benefit.objects.create(kind="all", text_da="Ydre 2", text_en="Outer 2")
     assert current_version() == before + 1
+
+
+def test_a_proxy_may_keep_public_pages_as_long_as_configured(client, autumn_2024, settings):
+    settings.PUBLIC_CACHE_SECONDS = 5
+    for _ in range(2):  # rendered, then from the early cache
+        response = client.get("/opslag/", **HTTPS)
+        assert response["Cache-Control"] == "public, max-age=5"
