@@ -7,7 +7,7 @@ import time
 
 SHARE_GOAL = 0.8
 P95_GOAL_MS = 25
-MEMO_GOALS = {"memo JSON": 0.5, "memo PDF": 1.0}
+MEMO_GOALS = {"memo JSON": 0.5, "memo PDF": 1.0, "memo PDF again": 1.0}
 
 
 def render(ceilings, rows, memo, counts, args) -> str:
