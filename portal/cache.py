@@ -40,7 +40,6 @@ from django.db import (
     router,
     transaction,
 )
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, get_language_from_path
@@ -133,18 +132,31 @@ def current_version() -> int:
     return value
 
 
+def _increment_row() -> int | None:
+    """Raise the row by one and return its new value, in one statement (so that two bumps
+    at once each get their own number); None when the row does not exist yet."""
+    alias = router.db_for_write(PublicDataVersion)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {PublicDataVersion._meta.db_table} SET value = value + 1 "
+            "WHERE id = %s RETURNING value",
+            [VERSION_ROW],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _bump_database() -> int:
-    updated = PublicDataVersion.objects.filter(pk=VERSION_ROW)
-    if updated.update(value=F("value") + 1):
-        return updated.values_list("value", flat=True).first() or 0
+    value = _increment_row()
+    if value is not None:
+        return value
     try:
         with transaction.atomic():
             PublicDataVersion.objects.create(pk=VERSION_ROW, value=1)
             return 1
     except IntegrityError:
         # Another process created the row at the same moment; count our change too.
-        updated.update(value=F("value") + 1)
-        return updated.values_list("value", flat=True).first() or 0
+        return _increment_row() or 0
 
 
 def bump_version() -> None:
