@@ -24,6 +24,7 @@ Two layers use the same key (data version, day, language, URL):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable
@@ -312,7 +313,9 @@ class EarlyPageCacheMiddleware:
 
     def _remember(self, digest: str, stored: tuple) -> None:
         if len(self.recent) >= LOCAL_PAGES:
-            del self.recent[next(iter(self.recent))]  # the oldest
+            # Another thread (gthread workers) may make room at the same moment.
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del self.recent[next(iter(self.recent))]  # the oldest
         self.recent[digest] = stored
 
     def _through(self, request: HttpRequest) -> HttpResponse:
