@@ -68,6 +68,7 @@ def test_pages_answer_503_within_seconds_while_the_database_hangs_and_recover(
             # The first request finds its kept connection hung; later ones cannot connect.
             for path in ("/", "/opslag/", "/healthz", "/en/"):
                 status, seconds, body = _timed(f"{server.base}{path}")
+                print(f"paused database: {path} answered {status} in {seconds:.1f} s")
                 assert status == 503, (path, status, server.output())
                 assert seconds < FEW_SECONDS, (path, seconds)
                 if path == "/healthz":
