@@ -9,7 +9,8 @@ Where the version lives depends on the cache:
 
 - With a shared cache (Redis, `CACHE_URL=redis://…`) it lives in the cache: reading it costs
   no database round trip, and a bump is an atomic increment there, after commit. The database
-  row is bumped too and is the fallback: should the key be evicted, it is loaded from the row.
+  row is bumped too and is the fallback: should the key be evicted, or expire (every
+  minute, so that a bump Redis missed while it was away heals), it is loaded from the row.
 - With a per-process cache (the default) every process must still see a change at its next
   request, so the version is read from the database row, one primary-key lookup per request.
 
@@ -55,6 +56,9 @@ PAGE_TIMEOUT = 60 * 60
 LOCAL_PAGES = 256
 VERSION_ROW = 1
 VERSION_KEY = "portal:version"
+# The version key is taken again from the database row at least this often, so that a bump
+# Redis missed (it was away at that moment) shows within a minute once it is back.
+VERSION_TTL = 60
 # How far back among the waiting on-commit callbacks to look for a bump to merge with.
 _LOOK_BACK = 20
 DUMMY_BACKEND = "django.core.cache.backends.dummy.DummyCache"
@@ -66,7 +70,7 @@ _INCREMENT_AT_LEAST = """
 local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 local floor = tonumber(ARGV[1])
 if current < floor - 1 then current = floor - 1 end
-redis.call('SET', KEYS[1], current + 1)
+redis.call('SET', KEYS[1], current + 1, 'EX', ARGV[2])
 return current + 1
 """
 
@@ -129,7 +133,7 @@ def current_version() -> int:
         return _database_version()
     if value is None:
         value = _database_version()
-        cache.add(VERSION_KEY, value, timeout=None)
+        cache.add(VERSION_KEY, value, timeout=VERSION_TTL)
     return value
 
 
@@ -166,13 +170,13 @@ def bump_version() -> None:
         return
     try:
         client, key = _version_client()
-        client.eval(_INCREMENT_AT_LEAST, 1, key, floor)
+        client.eval(_INCREMENT_AT_LEAST, 1, key, floor, VERSION_TTL)
     except Exception:  # the row was bumped; drop the key so readers use it
         log.exception("could not raise the data version in the shared cache")
         try:
             cache.delete(VERSION_KEY)
         except Exception:
-            log.warning("shared cache unreachable; pages may be stale until it returns")
+            log.warning("shared cache unreachable; its version key expires within a minute")
 
 
 def on_history_record(sender, using: str | None = None, **kwargs) -> None:

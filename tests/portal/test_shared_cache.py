@@ -122,3 +122,18 @@ def test_with_redis_away_pages_still_answer_and_changes_still_commit(
         Benefit.objects.create(kind="all", text_da="Ny fordel", text_en="New benefit")
     assert _database_version() == before + 1
     assert "Ny fordel" in client.get("/laegedaekningstruede-omraader/", **HTTPS).content.decode()
+
+
+def test_a_bump_redis_missed_shows_once_the_version_key_expires(
+    autumn_2024, shared_cache, django_capture_on_commit_callbacks
+):
+    server, version_key = shared_cache
+    current_version()
+    assert 0 < server.ttl(version_key) <= 60
+    with django_capture_on_commit_callbacks(execute=True):
+        Benefit.objects.create(kind="all", text_da="Ny fordel", text_en="New benefit")
+    missed = int(server.get(version_key)) - 1
+    server.set(version_key, missed, ex=60)  # as if Redis had been away during the bump
+    assert current_version() == missed
+    server.expire(version_key, 0)  # a minute later
+    assert current_version() == _database_version() == missed + 1
