@@ -3,8 +3,9 @@
 Neither is sent inside a request: the request (or the posting's commit) puts a task on the
 queue (alerts.tasks) and the worker sends it, trying again later when the mail server fails.
 Mail goes through Django's email backend (the console in development, SMTP configured by the
-environment in production). Links in mails are absolute, from the setting `PORTAL_BASE_URL`
-(e.g. `https://kapacitet.example.dk`), never from a request's Host.
+environment in production). Links in mails are absolute: from the setting `PORTAL_BASE_URL`
+(e.g. `https://kapacitet.example.dk`) when set; mails the worker sends have no request, so
+without it the first of `ALLOWED_HOSTS` is used.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ POSTING_ACTIONS = (Action.POST, Action.LAPSE_GRANT)
 
 
 def site_url(request: HttpRequest | None = None) -> str:
-    """Scheme and host for links in mails, without a trailing slash."""
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
+    """Scheme and host for links in mails, without a trailing slash. PORTAL_BASE_URL first:
+    a request may have come through another name or port than the one doctors use."""
     configured = settings.PORTAL_BASE_URL
     if configured:
         return configured.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
     hosts = [host for host in settings.ALLOWED_HOSTS if host and "*" not in host]
     host = hosts[0].lstrip(".") if hosts else "localhost:8000"
     return f"{'http' if settings.DEBUG else 'https'}://{host}"

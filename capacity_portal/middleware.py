@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 
@@ -33,8 +34,25 @@ class TrustedProxyMiddleware:
         if count > 0 and forwarded:
             hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
             if hops:
-                request.META["REMOTE_ADDR"] = hops[-min(count, len(hops))]
+                client = ip_address_of(hops[-min(count, len(hops))])
+                # Not an address (junk, or a proxy we do not know): keep the proxy's own, as
+                # the address is stored (login throttling) and must be one.
+                if client is not None:
+                    request.META["REMOTE_ADDR"] = client
         return self.get_response(request)
+
+
+def ip_address_of(hop: str) -> str | None:
+    """The address in an X-Forwarded-For entry: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`,
+    `[2001:db8::1]:443`; None for anything else."""
+    if hop.startswith("["):
+        hop = hop[1:].partition("]")[0]
+    elif hop.count(":") == 1:
+        hop = hop.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(hop))
+    except ValueError:
+        return None
 
 
 class DatabaseUnavailableMiddleware:

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "capacity_portal.middleware.TrustedProxyMiddleware",
+    # A cached public page for an anonymous visitor is answered here, with the headers the
+    # middlewares below added when it was rendered (portal/cache.py).
+    "portal.cache.EarlyPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,6 +108,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that hangs (a paused host) must cost a page a few seconds, not a worker: bounded
+# connect, statements stopped by the server, and every wait for an answer bounded in the
+# client (capacity_portal/postgresql). Serving sets them (wsgi.py); commands and migrations
+# run unbounded unless these are set.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
+DATABASE_ANSWER_TIMEOUT = DATABASE_STATEMENT_TIMEOUT + 1 if DATABASE_STATEMENT_TIMEOUT else 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "capacity_portal.postgresql"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", max(2, DATABASE_CONNECT_TIMEOUT))
+    if DATABASE_STATEMENT_TIMEOUT:
+        options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before the password is even checked.
@@ -163,6 +179,9 @@ MEDIA_URL = "/media/"
 ADMIN_URL = url_path("ADMIN_URL", "admin/")
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
+# Seconds a proxy or browser may keep a public page without asking again; 0 (the default):
+# every request is revalidated by its ETag, so a change shows at once everywhere.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
 
 # Email: EMAIL_URL in one variable, or the usual EMAIL_HOST/EMAIL_PORT/... one by one.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kapacitetsportalen@localhost")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -39,14 +40,16 @@ def other_languages(context) -> list[dict[str, str]]:
 @register.simple_tag(takes_context=True)
 def all_language_urls(context) -> list[dict[str, str]]:
     request = context.get("request")
-    return (
-        [
+    if request is None:
+        return []
+    try:
+        return [
             {"code": code, "url": request.build_absolute_uri(url_in_language(request, code))}
             for code, _name in settings.LANGUAGES
         ]
-        if request is not None
-        else []
-    )
+    except DisallowedHost:
+        # The 400 page for a Host not in ALLOWED_HOSTS: it must render, without alternates.
+        return []
 
 
 def join_names(names: list[str]) -> str:

@@ -4,10 +4,13 @@ production settings, on a private PostgreSQL cluster they may stop and start."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,3 +124,73 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[str]:
+    """A private redis-server on loopback: redis://127.0.0.1:PORT/0. A failure in CI if
+    the binary is missing (CI installs it), a skip elsewhere."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the scale-out test: redis-server is not installed")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class Staff:
+    """An editor's browser against one server, through the simulated HTTPS proxy: cookies
+    (Secure, so kept by hand over loopback HTTP), CSRF tokens, forms."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.cookies = base, {}
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
+        headers = {**PROXY_HEADERS, "Origin": f"https://{PROXY_HEADERS['Host']}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(data).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            response = opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.headers.get("Location", ""), response.read().decode()
+
+    def log_in(self, username: str, password: str, admin: str = "/admin/") -> None:
+        self.request(f"{admin}login/")
+        status, location, body = self.request(
+            f"{admin}login/?next={admin}", {"username": username, "password": password}
+        )
+        assert status == 302 and location == admin, body[-2000:]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

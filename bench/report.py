@@ -1,0 +1,96 @@
+"""The Markdown table `make bench` writes to bench/results.md."""
+
+from __future__ import annotations
+
+import os
+import time
+
+SHARE_GOAL = 0.8
+P95_GOAL_MS = 25
+MEMO_GOALS = {"memo JSON": 0.5, "memo PDF": 1.0, "memo PDF again": 1.0, "pipeline 2023": 1.0}
+
+
+def render(rows, memo, counts, args) -> str:
+    ceilings = sorted({round(row["ceiling_rps"]) for row in rows if "ceiling_rps" in row})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; gunicorn with "
+        f"2 sync workers on 127.0.0.1; {args.connections} connections for {args.seconds} s per "
+        f"page with {rows[0].get('tool', 'wrk') if rows else 'wrk'}.",
+        "",
+        "Ceiling: a trivial Django view (30-row page, no database, no middleware) on the same "
+        "gunicorn, measured right before each block of pages (one size, one cache) and each "
+        "page's share is of its own block's ceiling; here "
+        + ", ".join(f"{c} req/s" for c in ceilings)
+        + " (they differ as much as other work on the machine moves them).",
+        "",
+        "Data: "
+        + "; ".join(
+            f"{size}: {', '.join(f'{v:,} {k}' for k, v in c.items())}" for size, c in counts.items()
+        )
+        + ".",
+        "",
+        "Cache: `locmem` is the per-process default (the data version read from PostgreSQL on "
+        "each request); `redis` is `CACHE_URL=redis://…` (version and pages in Redis).",
+        "",
+        "| page | size | cache | req/s | ceiling req/s | share of ceiling | p50 ms | p95 ms | "
+        f"non-2xx | goal (≥ {SHARE_GOAL}, p95 < {P95_GOAL_MS} ms) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        if row.get("missing"):
+            lines.append(
+                f"| {row['page']} | {row['size']} | {row['cache']} | - | - | - | - | - | - | "
+                "page not found |"
+            )
+            continue
+        share = row["rps"] / row["ceiling_rps"]
+        met = share >= SHARE_GOAL and row["p95_ms"] < P95_GOAL_MS and row["errors_status"] == 0
+        lines.append(
+            f"| {row['page']} | {row['size']} | {row['cache']} | {row['rps']:.0f} | "
+            f"{row['ceiling_rps']:.0f} | {share:.2f} | {row['p50_ms']:.1f} | "
+            f"{row['p95_ms']:.1f} | {row['errors_status']} | {'yes' if met else 'no'} |"
+        )
+    lines += _growth(rows)
+    lines += [
+        "",
+        "Memo for a past date (2020-06-01), built and rendered in process, best of 3:",
+        "",
+        "| size | what | seconds | goal |",
+        "|---|---|---:|---|",
+    ]
+    for size, timings in memo.items():
+        if "error" in timings:
+            lines.append(f"| {size} | - | - | {timings['error']} |")
+        for what, seconds in timings.items():
+            if what != "error":
+                goal = MEMO_GOALS[what]
+                lines.append(
+                    f"| {size} | {what} | {seconds:.3f} | under {goal} s: "
+                    f"{'yes' if seconds < goal else 'no'} |"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _growth(rows) -> list[str]:
+    by_page: dict[tuple, dict] = {}
+    for row in rows:
+        if not row.get("missing"):
+            by_page.setdefault((row["page"], row["cache"]), {})[row["size"]] = row
+    growth = [
+        f"| {page} | {cache} | {sizes['country']['p95_ms'] / sizes['region']['p95_ms']:.2f} | "
+        f"{sizes['region']['rps'] / sizes['country']['rps']:.2f} |"
+        for (page, cache), sizes in by_page.items()
+        if {"region", "country"} <= sizes.keys()
+    ]
+    if not growth:
+        return []
+    return [
+        "",
+        "Country size against region size (goal: no worse than 1.5x):",
+        "",
+        "| page | cache | p95 country / region | time per request country / region |",
+        "|---|---|---:|---:|",
+        *growth,
+    ]

@@ -1,0 +1,113 @@
+"""More than one server: two gunicorn instances (separate processes, separate ports) on one
+PostgreSQL and one Redis, as compose runs N app containers behind a reverse proxy.
+
+A transition an editor commits through one instance shows at once on the public pages of the
+other, including pages that instance had already cached. Runs in CI on a private PostgreSQL
+cluster and a private redis-server, where a missing one is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from tests.production.conftest import Server, Staff, fetch, manage, production_env
+
+PASSWORD = "skala-ud-test-adgangskode"
+
+
+@pytest.fixture(scope="module")
+def shared_env(pg_cluster, redis_server, tmp_path_factory):
+    url = pg_cluster.createdb("kapacitet_scale")
+    env = production_env(
+        DATABASE_URL=url,
+        CACHE_URL=redis_server,
+        STATIC_ROOT=str(tmp_path_factory.mktemp("static")),
+        LOG_LEVEL="WARNING",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+    )
+    manage("migrate", "--noinput", env=env)
+    manage("load_demo", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    manage("createsuperuser", "--noinput", "--username", "chef", "--email", "c@example.dk",
+           env=env)  # fmt: skip
+    return env
+
+
+@pytest.fixture(scope="module")
+def two_servers(shared_env):
+    first, second = Server(shared_env, workers=2), Server(shared_env, workers=2)
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+def _awaiting_posting(env) -> tuple[int, str]:
+    shell = manage(
+        "shell", "-c",
+        "from capacities.models import Capacity; "
+        "c = Capacity.objects.filter(status='awaiting_posting').order_by('pk').first(); "
+        "print(c.pk, c.area.name)",
+        env=env,
+    )  # fmt: skip
+    pk, area = shell.stdout.strip().splitlines()[-1].split(" ", 1)
+    return int(pk), area
+
+
+def _remarks(server: Server) -> list[str]:
+    status, _, body = fetch(f"{server.base}/api/postings.json")
+    assert status == 200, server.output()
+    return [row["remark"] for row in json.loads(body)["results"]]
+
+
+def test_a_transition_through_one_instance_shows_at_once_on_the_other(shared_env, two_servers):
+    first, second = two_servers
+    assert first.port != second.port and first.process.pid != second.process.pid
+    pk, area = _awaiting_posting(shared_env)
+    remark = "Skaleringstest: opslået gennem den første server"
+    # Both instances (every worker) have the public pages cached before the change.
+    for server in (first, second):
+        for _ in range(4):
+            assert remark not in _remarks(server)
+            assert fetch(f"{server.base}/opslag/")[0] == 200
+
+    editor = Staff(first.base)
+    editor.log_in("chef", PASSWORD)
+    form_path = f"/admin/capacities/capacity/{pk}/transition/post/"
+    status, _, form = editor.request(form_path)
+    assert status == 200, form[-2000:]
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    status, _, body = editor.request(
+        form_path,
+        {"on": dt.date.today().strftime("%d.%m.%Y"), "remark": remark, "version": version},
+    )
+    assert status == 302, body[-3000:]
+
+    # At once, on the other instance, on every worker: no waiting, no restart.
+    for _ in range(4):
+        assert remark in _remarks(second)
+        status, _, page = fetch(f"{second.base}/opslag/")
+        assert status == 200 and area in page
+    assert remark in _remarks(first)
+
+
+def test_the_instances_reuse_their_database_connections(shared_env, two_servers):
+    first, _ = two_servers
+    # CONN_MAX_AGE is on (60 s by default): a burst of requests opens no new connection.
+    # PostgreSQL counts every session ever opened on the database.
+    sessions = (
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('SELECT sessions FROM pg_stat_database WHERE datname = current_database()'); "
+        "print(c.fetchone()[0])"
+    )
+    for _ in range(8):
+        assert fetch(f"{first.base}/healthz")[0] == 200
+    before = int(manage("shell", "-c", sessions, env=shared_env).stdout.split()[-1])
+    for _ in range(40):
+        assert fetch(f"{first.base}/healthz")[0] == 200
+        assert fetch(f"{first.base}/omraader/herlev/")[0] == 200
+    after = int(manage("shell", "-c", sessions, env=shared_env).stdout.split()[-1])
+    assert after - before <= 2  # the two counting shells themselves, nothing from the burst
