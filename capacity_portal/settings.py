@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.demo_data",
             ],
         },
     },
@@ -166,6 +167,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kapacitetsportalen@localhost
 # Scheme and host for links in mails sent outside a request (alerts to doctors), e.g.
 # https://kapacitet.example.dk; without it, https:// and the first of ALLOWED_HOSTS.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
+# The public pages say that the data is the demo's (illustrative after 24 October 2024);
+# `make run` turns it on.
+DEMO_DATA = env_bool("DEMO_DATA", False)
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 if os.environ.get("EMAIL_URL"):
     globals().update(email_from_url(os.environ["EMAIL_URL"]))
