@@ -15,7 +15,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-
 # Bookkeeping fields that change with every save and say nothing to staff (the optimistic-lock
 # counter); they are left out of the history's field-by-field changes.
 SILENT_FIELDS = {"version"}
