@@ -136,6 +136,9 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# British English formats for the English pages (capacity_portal/formats/en); Danish uses
+# Django's own.
+FORMAT_MODULE_PATH = ["capacity_portal.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 
