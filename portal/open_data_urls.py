@@ -12,7 +12,11 @@ app_name = "open_data"
 urlpatterns = [
     path("api/postings.json", api.postings_json, name="postings_json"),
     path("api/postings.csv", api.postings_csv, name="postings_csv"),
+    path("api/postings.xlsx", api.postings_xlsx, name="postings_xlsx"),
+    path("api/postings-excel.csv", api.postings_excel_csv, name="postings_excel_csv"),
     path("api/designations.json", api.designations_json, name="designations_json"),
+    path("api/designations.xlsx", api.designations_xlsx, name="designations_xlsx"),
+    path("api/designations-excel.csv", api.designations_excel_csv, name="designations_excel_csv"),
     path("api/areas/<str:slug>/status.json", api.area_status_json, name="area_status"),
     path(
         "sitemap.xml",
