@@ -286,3 +286,21 @@ def test_a_round_recorded_later_appears_on_the_pages(client, demo, pin_today):
     text = text_of(client.get("/laegedaekningstruede-omraader/"))
     assert "Regional liste 2024" in text
     assert "Rødovre er gået fra ikke at være lægedækningstruede i 2023" in text
+
+
+def test_the_demo_data_says_what_is_illustrative_only_when_it_is_the_demo(
+    client, autumn_2024, settings
+):
+    from django.core.cache import cache
+
+    settings.DEMO_DATA = False
+    assert 'id="demo-note"' not in client.get("/").content.decode()
+
+    cache.clear()
+    settings.DEMO_DATA = True
+    home = client.get("/").content.decode()
+    assert 'id="demo-note"' in home
+    assert "Demodata." in home and "opdigtede eksempler" in home
+    threatened = client.get("/laegedaekningstruede-omraader/").content.decode()
+    pressure = threatened.split('id="pressure"')[1]
+    assert "Opdigtede eksempeltal (demodata)" in pressure
