@@ -66,6 +66,7 @@ def test_capture_main_pages(browser, live_demo_site, settings):
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="da-DK")
     page = phone.new_page()
     page.goto(demo_site + reverse("portal:posting_list"))
+    page.locator("#postings").scroll_into_view_if_needed()
     page.screenshot(path=str(DOCS / "postings-phone.png"))
     phone.close()
     assert sorted(p.stem for p in DOCS.glob("*.png")) == sorted([*public, *staff, "postings-phone"])
