@@ -34,6 +34,7 @@ WORKDIR /app
 # artefacts never end up in the image. A new top-level app must be added here.
 COPY manage.py pyproject.toml ./
 COPY capacity_portal capacity_portal
+COPY common common
 COPY capacities capacities
 COPY coverage_areas coverage_areas
 COPY memos memos
