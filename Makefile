@@ -25,14 +25,17 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
+# Short output: the demo's summary, the demo logins and the address; the server's own lines
+# follow (one per request). HOST and PORT choose the address: make run PORT=8080.
 run: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py create_demo_staff
+	@DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	@DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py load_demo
+	@DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py create_demo_staff
+	@echo "Serving http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/). What to try first: README.md, 'Try it'. Stop with Ctrl-C."
 	@# The mail worker runs beside the development server and stops with it.
-	DEBUG=1 $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	@DEBUG=1 DEMO_DATA=1 LOG_LEVEL=WARNING $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 DEMO_DATA=1 $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -16,8 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from capacities import services
+from capacities import demo_recent, services
 from capacities.models import Capacity, Committee, CommitteeMeeting, Pool, Status
 from common.text import danish_slugify
 from coverage_areas.models import (
@@ -38,6 +39,8 @@ class Summary:
     areas: int = 0
     meetings: int = 0
     rounds: int = 0
+    illustrative_rounds: int = 0
+    illustrative_events: int = 0
     benefits: int = 0
     capacities_created: int = 0
     notes: list[str] = field(default_factory=list)
@@ -86,6 +89,9 @@ def _meeting(ref: dict | None) -> CommitteeMeeting | None:
 
 @transaction.atomic
 def load(*, today: dt.date | None = None) -> Summary:
+    """Load the seed and its illustrative continuation up to `today` (default: the real
+    today). `today=demo_recent.SEED_DAY` loads the seed alone, as the tests do."""
+    today = today or timezone.localdate()
     region = json.loads((FIXTURES / "region.json").read_text(encoding="utf-8"))
     stories = json.loads((FIXTURES / "capacities.json").read_text(encoding="utf-8"))
     user = loader_user()
@@ -132,6 +138,9 @@ def load(*, today: dt.date | None = None) -> Summary:
             area = PlanningArea.objects.get(name=name)
             _upsert(Designation, user, {"round": round_, "area": area}, {})
         summary.rounds += 1
+    summary.illustrative_rounds = demo_recent.rounds(
+        today, save=demo_recent.save_round(user, _upsert)
+    )
 
     for row in region["benefits"]:
         _upsert(
@@ -169,7 +178,7 @@ def load(*, today: dt.date | None = None) -> Summary:
 
     # Intake-closure figures (shortage app): imported before the capacities, so that a
     # database loaded before they existed gets them too.
-    summary.notes.append(shortage_demo.load(user))
+    summary.notes.append(shortage_demo.load(user, today=today))
 
     if (
         Capacity.objects.filter(origin=Capacity.Origin.REGULAR).exists()
@@ -181,6 +190,7 @@ def load(*, today: dt.date | None = None) -> Summary:
     for story in stories["capacities"]:
         _play(story, pool=pool, user=user)
         summary.capacities_created += 1
+    summary.illustrative_events = demo_recent.play(today, user=user)
     return summary
 
 

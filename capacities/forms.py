@@ -70,6 +70,11 @@ class TransitionForm(forms.Form):
         self.capacity = capacity
         super().__init__(*args, **kwargs)
         self.fields["decision"] = _meetings()
+        for name in ("deciding_meeting", "meeting"):
+            if name in self.fields:
+                self.fields[name].queryset = CommitteeMeeting.objects.select_related(
+                    "committee"
+                ).upcoming_first(timezone.localdate())
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

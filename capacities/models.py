@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Window
+from django.db.models import Case, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -32,6 +32,16 @@ class Committee(models.Model):
 class CommitteeMeetingQuerySet(models.QuerySet):
     def upcoming(self, on: dt.date) -> CommitteeMeetingQuerySet:
         return self.filter(date__gte=on).order_by("date")
+
+    def upcoming_first(self, on: dt.date) -> CommitteeMeetingQuerySet:
+        """Meetings on or after the date, soonest first, then those held, latest first: the
+        order in which staff look for the meeting that will decide."""
+        held = Case(When(date__lt=on, then=Value(1)), default=Value(0))
+        return self.annotate(held=held).order_by(
+            "held",
+            Case(When(date__gte=on, then=F("date"))),
+            Case(When(date__lt=on, then=F("date"))).desc(),
+        )
 
 
 class CommitteeMeeting(models.Model):

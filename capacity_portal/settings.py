@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.demo_data",
             ],
         },
     },
@@ -154,6 +155,9 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# British English formats for the English pages (capacity_portal/formats/en); Danish uses
+# Django's own.
+FORMAT_MODULE_PATH = ["capacity_portal.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 
@@ -188,6 +192,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kapacitetsportalen@localhost
 # Scheme and host for links in mails sent outside a request (alerts to doctors), e.g.
 # https://kapacitet.example.dk; without it, https:// and the first of ALLOWED_HOSTS.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "")
+# The public pages say that the data is the demo's (illustrative after 24 October 2024);
+# `make run` turns it on.
+DEMO_DATA = env_bool("DEMO_DATA", False)
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 if os.environ.get("EMAIL_URL"):
     globals().update(email_from_url(os.environ["EMAIL_URL"]))

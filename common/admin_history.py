@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import ModelChange
+from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.admin_input import (
@@ -21,9 +22,29 @@ from common.admin_input import (
     StaffTextAdminMixin,
 )
 
+# Bookkeeping fields that change with every save and say nothing to staff (the optimistic-lock
+# counter); they are left out of the history's field-by-field changes.
+SILENT_FIELDS = {"version"}
+
+
+def person(user) -> str:
+    """How staff see a user everywhere in the admin: the full name, else the username."""
+    if user is None:
+        return _("unknown")
+    return user.get_full_name() or user.get_username()
+
 
 def readable(value: Any, field: Any = None) -> Any:
     """A value as staff read it: choice labels, dates as 01.11.2024, a dash for nothing."""
+    if isinstance(value, DeletedObject):
+        # simple-history's stand-in for a related object it cannot find: no object at all
+        # (pk None, e.g. a first assignment) is "nothing", not a deleted one.
+        if value.pk is None:
+            return "—"
+        return _("%(model)s no longer present (id %(id)s)") % {
+            "model": value.model._meta.verbose_name,
+            "id": value.pk,
+        }
     if value in (None, ""):
         return "—"
     if field is not None and getattr(field, "choices", None):
@@ -38,6 +59,10 @@ def readable(value: Any, field: Any = None) -> Any:
 
 
 class ReadableDiff(HistoricalRecordContextHelper):
+    def context_for_delta_changes(self, delta) -> list[dict[str, Any]]:
+        changes = [c for c in delta.changes if c.field not in SILENT_FIELDS]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
     def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
         field = self.model._meta.get_field(change.field)
         return readable(super().prepare_delta_change_value(change, value), field)

@@ -137,3 +137,18 @@ def clean_text_fields(instance: Any) -> None:
             value = getattr(instance, field.attname)
             if isinstance(value, str):
                 setattr(instance, field.attname, clean_text(value))
+
+
+# Months as chart labels: three letters, the same length for every month. Django's Danish
+# abbreviations mix "maj" with "sept." and its `M` capitalises them ("Sept", "Okt"), which a
+# Danish page does not do.
+SHORT_MONTHS = {
+    "da": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def short_month(month: dt.date, language: str) -> str:
+    """'sep 24' (Danish) or 'Sep 24' (English): a month on a chart's axis."""
+    names = SHORT_MONTHS.get(language[:2], SHORT_MONTHS["en"])
+    return f"{names[month.month - 1]} {month:%y}"

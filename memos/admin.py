@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -128,26 +127,36 @@ class IssuedMemoAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method not in ("GET", "HEAD", "POST"):
             return HttpResponseNotAllowed(["GET", "POST"])
+        # One date for both: the same form downloads (any format) or issues (PDF and JSON).
         export_form = ExportForm.blank()
-        issue_form = IssueForm(prefix="issue", initial={"as_of": timezone.localdate()})
         if request.method == "POST":
-            if not request.user.has_perm(ISSUE_PERMISSION):
-                raise PermissionDenied
-            issue_form = IssueForm(request.POST, prefix="issue")
-            if issue_form.is_valid():
-                try:
-                    issued = issue_memo(as_of=issue_form.cleaned_data["as_of"], by=request.user)
-                except ValidationError as error:
-                    issue_form.add_error("as_of", error)
+            export_form = ExportForm(request.POST)
+            if "issue" in request.POST:
+                if not request.user.has_perm(ISSUE_PERMISSION):
+                    raise PermissionDenied
+                issue_form = IssueForm(request.POST)
+                if issue_form.is_valid():
+                    try:
+                        issued = issue_memo(as_of=issue_form.cleaned_data["as_of"], by=request.user)
+                    except ValidationError as error:
+                        export_form.is_valid()
+                        export_form.add_error("as_of", error)
+                    else:
+                        self.message_user(
+                            request,
+                            gettext("Issued: %(memo)s. It is kept exactly as generated.")
+                            % {"memo": issued},
+                            messages.SUCCESS,
+                        )
+                        return redirect("admin:memos_issuedmemo_change", issued.pk)
                 else:
-                    self.message_user(
-                        request,
-                        gettext("Issued: %(memo)s. It is kept exactly as generated.")
-                        % {"memo": issued},
-                        messages.SUCCESS,
-                    )
-                    return redirect("admin:memos_issuedmemo_change", issued.pk)
+                    export_form.is_valid()
+            elif export_form.is_valid():
+                return self._download(
+                    export_form.cleaned_data["as_of"], export_form.cleaned_data["format"]
+                )
         elif "format" in request.GET:
+            # A link may still name the date and format (?as_of=…&format=…).
             export_form = ExportForm(request.GET)
             if export_form.is_valid():
                 return self._download(
@@ -160,7 +169,6 @@ class IssuedMemoAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": gettext("Status memo"),
             "export_form": export_form,
-            "issue_form": issue_form,
             "can_issue": request.user.has_perm(ISSUE_PERMISSION),
         }
         return TemplateResponse(request, "memos/admin/export.html", context)

@@ -24,7 +24,7 @@ from coverage_areas.status import (
     round_area_names,
 )
 from coverage_areas.tree import AreaTree
-from portal import clock
+from portal import clock, spreadsheets
 from portal.aliases import area_or_redirect
 from portal.cache import cached_page
 from portal.filters import PostingFilter
@@ -112,37 +112,99 @@ def _year(text: str | None) -> int | None:
     return year if year in YEARS else None
 
 
-@cached_page
-def designations_json(request: HttpRequest) -> HttpResponse:
+def _designations(request: HttpRequest) -> dict | str:
+    """A year's lists in the shape of designations.json, or a message on bad input."""
     if "year" not in request.GET:
-        return _error(_("Give the year, for example ?year=2023."))
+        return _("Give the year, for example ?year=2023.")
     year = _year(request.GET["year"])
     if year is None:
-        return _error(_("The year must be a year such as 2023."))
+        return _("The year must be a year such as 2023.")
     rounds = load_rounds()
     regional = next((y for y in regional_years(rounds) if y.year == year), None)
     national = national_round_for_year(rounds, year)
     if regional is None and national is None:
-        return _error(_("No coverage-threatened areas are recorded for %(year)s.") % {"year": year})
+        return _("No coverage-threatened areas are recorded for %(year)s.") % {"year": year}
     changes = regional.changes if regional else None
-    return _json(
-        {
-            "year": year,
-            "regional": {
-                "status": regional.round.status if regional else "none",
-                "decision_date": _iso(regional.round.decision_date) if regional else None,
-                # An announced list is not a list yet: it names no areas until decided.
-                "areas": regional.areas if regional and regional.decided else [],
-            },
-            "national": {
-                "period": national.period if national else None,
-                "areas": round_area_names(national) if national else [],
-            },
-            "changes_from_previous_year": {
-                "joined": changes.joined if changes else [],
-                "left": changes.left if changes else [],
-            },
-        }
+    return {
+        "year": year,
+        "regional": {
+            "status": regional.round.status if regional else "none",
+            "decision_date": _iso(regional.round.decision_date) if regional else None,
+            # An announced list is not a list yet: it names no areas until decided.
+            "areas": regional.areas if regional and regional.decided else [],
+        },
+        "national": {
+            "period": national.period if national else None,
+            "areas": round_area_names(national) if national else [],
+        },
+        "changes_from_previous_year": {
+            "joined": changes.joined if changes else [],
+            "left": changes.left if changes else [],
+        },
+    }
+
+
+@cached_page
+def designations_json(request: HttpRequest) -> HttpResponse:
+    data = _designations(request)
+    if isinstance(data, str):
+        return _error(data)
+    return _json(data)
+
+
+def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@cached_page
+def postings_xlsx(request: HttpRequest) -> HttpResponse:
+    rows = _filtered_postings(request)
+    if isinstance(rows, str):
+        return _error(rows)
+    content = spreadsheets.xlsx(
+        "Åbne opslag",
+        spreadsheets.POSTING_HEADINGS,
+        spreadsheets.posting_rows(rows),
+        [22, 22, 12, 30, 60],
+    )
+    return _download(content, spreadsheets.XLSX_TYPE, "opslag.xlsx")
+
+
+@cached_page
+def postings_excel_csv(request: HttpRequest) -> HttpResponse:
+    rows = _filtered_postings(request)
+    if isinstance(rows, str):
+        return _error(rows)
+    content = spreadsheets.excel_csv(spreadsheets.POSTING_HEADINGS, spreadsheets.posting_rows(rows))
+    return _download(content, spreadsheets.EXCEL_CSV_TYPE, "opslag-excel.csv")
+
+
+@cached_page
+def designations_xlsx(request: HttpRequest) -> HttpResponse:
+    data = _designations(request)
+    if isinstance(data, str):
+        return _error(data)
+    content = spreadsheets.xlsx(
+        f"Lægedækningstruede {data['year']}",
+        spreadsheets.DESIGNATION_HEADINGS,
+        spreadsheets.designation_rows(data),
+        [22, 12, 12, 12, 24],
+    )
+    return _download(content, spreadsheets.XLSX_TYPE, f"laegedaekningstruede-{data['year']}.xlsx")
+
+
+@cached_page
+def designations_excel_csv(request: HttpRequest) -> HttpResponse:
+    data = _designations(request)
+    if isinstance(data, str):
+        return _error(data)
+    content = spreadsheets.excel_csv(
+        spreadsheets.DESIGNATION_HEADINGS, spreadsheets.designation_rows(data)
+    )
+    return _download(
+        content, spreadsheets.EXCEL_CSV_TYPE, f"laegedaekningstruede-{data['year']}-excel.csv"
     )
 
 

@@ -35,10 +35,16 @@ SORT_CHOICES = [
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A plain text field for a date, shown the way the page's language writes dates
+    (01.06.2023 in Danish, 01/06/2023 in English). It accepts that and 2023-06-01 (links and
+    scripts); the language's DATE_INPUT_FORMATS (capacity_portal/formats) hold both. Not the
+    browser's date picker: its look and its format differ from browser to browser, and typing
+    a known date is quicker."""
+
+    input_type = "text"
 
     def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 12})
 
 
 class PostingFilter(django_filters.FilterSet):
@@ -62,6 +68,7 @@ class PostingFilter(django_filters.FilterSet):
         field_name="application_deadline",
         lookup_expr="lte",
         widget=DateInput(),
+        help_text=_("As dd.mm.yyyy, for example 01.06.2025 (or 2025-06-01)."),
     )
     threatened = django_filters.ChoiceFilter(
         label=_("Area coverage-threatened today"),

@@ -10,10 +10,12 @@ class StatusDateForm(forms.Form):
     date = forms.DateField(
         label=_("Date"),
         widget=DateInput(),
-        help_text=_("For example the date you applied, as YYYY-MM-DD."),
+        help_text=_(
+            "For example the date you applied, as dd.mm.yyyy: 01.06.2023 (2023-06-01 works too)."
+        ),
         error_messages={
             "required": _("Enter a date."),
-            "invalid": _("Enter a real date, for example 2023-06-01."),
+            "invalid": _("Enter a real date as dd.mm.yyyy, for example 01.06.2023."),
         },
     )
 

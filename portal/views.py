@@ -122,6 +122,16 @@ def posting_list(request: HttpRequest) -> HttpResponse:
                 "text/csv",
             ),
             _twin(
+                f"{reverse('open_data:postings_xlsx')}?{query.urlencode()}".rstrip("?"),
+                _("These postings as an Excel workbook (XLSX)"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            _twin(
+                f"{reverse('open_data:postings_excel_csv')}?{query.urlencode()}".rstrip("?"),
+                _("These postings as CSV for Danish Excel (semicolons, Danish headings)"),
+                "text/csv",
+            ),
+            _twin(
                 reverse("portal:postings_feed"),
                 _("New postings (Atom feed)"),
                 "application/atom+xml",
@@ -223,11 +233,26 @@ def threatened_areas(request: HttpRequest) -> HttpResponse:
             for kind, items in benefits_by_kind().items()
         },
         "twins": [
-            _twin(
-                f"{reverse('open_data:designations_json')}?year={y.year}",
-                _("Coverage-threatened areas %(year)s as JSON") % {"year": y.year},
-            )
+            twin
             for y in view.years
+            for twin in (
+                _twin(
+                    f"{reverse('open_data:designations_json')}?year={y.year}",
+                    _("Coverage-threatened areas %(year)s as JSON") % {"year": y.year},
+                ),
+                _twin(
+                    f"{reverse('open_data:designations_xlsx')}?year={y.year}",
+                    _("Coverage-threatened areas %(year)s as an Excel workbook (XLSX)")
+                    % {"year": y.year},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                _twin(
+                    f"{reverse('open_data:designations_excel_csv')}?year={y.year}",
+                    _("Coverage-threatened areas %(year)s as CSV for Danish Excel")
+                    % {"year": y.year},
+                    "text/csv",
+                ),
+            )
         ]
         or [
             _twin(

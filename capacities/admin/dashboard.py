@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from capacities.models import Capacity, CommitteeMeeting, Pool, Status
+from common.text import danish_key
 
 # How far ahead the dashboard warns about establishment deadlines.
 SOON = dt.timedelta(days=30)
@@ -23,6 +24,9 @@ class Dashboard:
     next_meeting: CommitteeMeeting | None
     waiting_for_next_meeting: list[Capacity]
     awaiting_without_meeting: list[Capacity]
+    # Waiting for a meeting that has been held: the decision was not recorded, or the item
+    # was moved to a later meeting and nobody said so.
+    waiting_on_past_meeting: list[Capacity]
     pools: list[Pool]
 
 
@@ -35,6 +39,8 @@ def build(today: dt.date) -> Dashboard:
         .values_list("status", "n")
     )
     next_meeting = CommitteeMeeting.objects.upcoming(today).select_related("committee").first()
+    # Every capacity awaiting a decision, in one query: the three meeting lists come from it.
+    awaiting = list(capacities.filter(status=Status.AWAITING_DECISION).order_by("id"))
     return Dashboard(
         today=today,
         counts=[(value, label, per_status.get(value, 0)) for value, label in Status.choices],
@@ -56,13 +62,13 @@ def build(today: dt.date) -> Dashboard:
             )
         ),
         next_meeting=next_meeting,
-        waiting_for_next_meeting=list(
-            capacities.filter(status=Status.AWAITING_DECISION, deciding_meeting=next_meeting)
-        )
-        if next_meeting
-        else [],
-        awaiting_without_meeting=list(
-            capacities.filter(status=Status.AWAITING_DECISION, deciding_meeting__isnull=True)
+        waiting_for_next_meeting=[
+            c for c in awaiting if next_meeting and c.deciding_meeting_id == next_meeting.pk
+        ],
+        awaiting_without_meeting=[c for c in awaiting if c.deciding_meeting_id is None],
+        waiting_on_past_meeting=sorted(
+            (c for c in awaiting if c.deciding_meeting and c.deciding_meeting.date < today),
+            key=lambda c: (c.deciding_meeting.date, danish_key(c.area.name)),
         ),
         pools=list(
             Pool.objects.annotate(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capacities.admin.lists import recorded_at, short_date
 from capacities.models import Transition
+from common.admin_history import person
 from common.text import text_contains
 from coverage_areas.tree import matching_area_ids
 
@@ -33,11 +34,15 @@ class TransitionInline(admin.TabularInline):
         "area",
         "reason",
         "decision",
-        "recorded_by",
+        "by",
         "recorded",
     ]
     ordering = ["effective_date", "id"]
     recorded = recorded_at
+
+    @admin.display(description=_("recorded by"), ordering="recorded_by")
+    def by(self, obj: Transition) -> str:
+        return person(obj.recorded_by)
 
     def get_queryset(self, request):
         return (
@@ -68,7 +73,7 @@ class TransitionAdmin(admin.ModelAdmin):
         "status",
         "area",
         "decision",
-        "recorded_by",
+        "by",
         "recorded",
     ]
     list_filter = ["action", "status", ("effective_date", admin.DateFieldListFilter)]
@@ -78,6 +83,11 @@ class TransitionAdmin(admin.ModelAdmin):
     date_hierarchy = "effective_date"
     effective = short_date("effective_date", _("effective date"))
     ordering = ["-effective_date", "-id"]
+
+    @admin.display(description=_("recorded by"), ordering="recorded_by")
+    def by(self, obj: Transition) -> str:
+        return person(obj.recorded_by)
+
     fieldsets = [
         (
             None,
@@ -90,7 +100,7 @@ class TransitionAdmin(admin.ModelAdmin):
                     "from_area",
                     "reason",
                     "decision",
-                    "recorded_by",
+                    "by",
                     "recorded",
                     "details",
                 ]

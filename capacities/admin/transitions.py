@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from capacities import services
 from capacities.admin.actions import SPECS, TransitionSpec, single_form
 from capacities.forms import RegisterForm
-from capacities.models import Capacity
+from capacities.models import Action, Capacity
 
 TRANSITION_TEMPLATE = "admin/capacities/capacity/transition_form.html"
 BULK_TEMPLATE = "admin/capacities/capacity/bulk_transition.html"
@@ -99,8 +99,8 @@ class TransitionPagesMixin:
                 else:
                     self.message_user(
                         request,
-                        _("%(capacity)s: %(action)s recorded.")
-                        % {"capacity": capacity, "action": spec.label},
+                        _("Recorded for %(capacity)s: %(step)s.")
+                        % {"capacity": capacity, "step": Action(spec.action).label},
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(change_url(capacity))
@@ -179,11 +179,11 @@ class TransitionPagesMixin:
                     self.message_user(
                         request,
                         ngettext(
-                            "%(action)s recorded for %(count)d capacity.",
-                            "%(action)s recorded for %(count)d capacities.",
+                            "Recorded for %(count)d capacity: %(step)s.",
+                            "Recorded for %(count)d capacities: %(step)s.",
                             len(capacities),
                         )
-                        % {"action": spec.label, "count": len(capacities)},
+                        % {"step": Action(spec.action).label, "count": len(capacities)},
                         messages.SUCCESS,
                     )
                     return None

@@ -272,7 +272,7 @@ def grant_capacity(
         Action.GRANT,
         by=by,
         on=on,
-        reason=reason or grantee,
+        reason=reason,
         to_status=Status.GRANTED,
         decision=decision,
         expected_version=expected_version,

@@ -12,6 +12,7 @@ from memos.build import GrantedRow, Memo, short_date
 LABELS = {
     "memo": "NOTAT",
     "page": "Side",
+    "of": "af",
     "area": "Planlægningsområde",
     "count": "Kapaciteter",
     "remark": "Bemærkning",

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from common.spreadsheets import csv_row, text_row
-from common.text import clean_data, join_danish
+from common.text import clean_data
 from memos.build import Memo, short_date
 from memos.render.common import LABELS
 
@@ -114,12 +114,18 @@ def render_xlsx(memo: Memo) -> bytes:
         [22, 12, 80],
     )
     granted = book.create_sheet(LABELS["sheet_granted"])
+    # Deadlines as real dates, one column each (Excel sorts and filters them), shown the
+    # Danish way; an area with two deadlines fills the second column.
+    columns = max((len(row.deadlines) for row in memo.granted.rows), default=1) or 1
+    deadline_headers = [LABELS["deadline"]] + [
+        f"{LABELS['deadline']} {number}" for number in range(2, columns + 1)
+    ]
     _sheet(
         granted,
         [
             LABELS["area"],
             LABELS["count"],
-            LABELS["deadline"],
+            *deadline_headers,
             LABELS["overdue_column"],
             LABELS["remark"],
         ],
@@ -127,15 +133,19 @@ def render_xlsx(memo: Memo) -> bytes:
             [
                 row.area,
                 row.count,
-                join_danish([short_date(d.date) for d in row.deadlines]),
+                *[d.date for d in row.deadlines],
+                *[None] * (columns - len(row.deadlines)),
                 LABELS["yes"] if row.overdue else LABELS["no"],
                 row.remark,
             ]
             for row in memo.granted.rows
         ],
-        [LABELS["total"], memo.granted.total, "", "", ""],
-        [22, 12, 28, 12, 60],
+        [LABELS["total"], memo.granted.total, *[""] * columns, "", ""],
+        [22, 12, *[16] * columns, 12, 60],
     )
+    for column in granted.iter_cols(min_col=3, max_col=2 + columns, min_row=2):
+        for cell in column:
+            cell.number_format = "DD.MM.YYYY"
     book.properties.title = f"{memo.title} pr. {short_date(memo.as_of)}"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -105,3 +105,70 @@ def test_generic_form_without_the_version_seen_is_refused(editor_client):
     assert response.status_code == 200
     meeting.refresh_from_db()
     assert meeting.agenda_title == ""
+
+
+def test_a_first_assignment_reads_as_nothing_to_the_area_and_version_is_not_shown(
+    editor_client, editor
+):
+    import datetime as dt
+
+    from capacities import services
+
+    pool = factories.pool(size=1)
+    capacity = pool.capacities.get()
+    ishoj = factories.area("Ishøj")
+    services.allocate_pool_capacity(
+        capacity,
+        by=editor,
+        on=dt.date(2024, 3, 1),
+        area=ishoj,
+        reason="Akut mangel",
+        override_reason="Ingen tal for området endnu",
+    )
+
+    page = editor_client.get(
+        reverse("admin:capacities_capacity_history", args=[capacity.pk])
+    ).content.decode()
+
+    newest = page.split("<tbody>")[1].split("</tr>")[0]
+    assert "<strong>Planlægningsområde:</strong> — &rarr; Ishøj" in newest
+    assert "pk=None" not in page and "Deleted" not in page
+    assert "Version" not in page
+
+
+def test_the_grantees_name_is_a_change_not_the_reason(editor_client, editor):
+    import datetime as dt
+
+    from capacities import services
+
+    capacity = factories.capacity(Status.POSTED)
+    services.grant_capacity(
+        capacity,
+        by=editor,
+        on=dt.date(2024, 8, 1),
+        grantee="Jens Jensen",
+        establishment_deadline=dt.date(2025, 2, 1),
+    )
+    page = editor_client.get(
+        reverse("admin:capacities_capacity_history", args=[capacity.pk])
+    ).content.decode()
+    newest = page.split("<tbody>")[1].split("</tr>")[0]
+    why = newest.split("<td>")[4]
+    assert "Jens Jensen" not in why
+    assert "<strong>Tildelt til:</strong> — &rarr; Jens Jensen" in newest
+
+
+def test_the_demo_user_has_one_name_in_history_and_transition_log(superuser_client, demo):
+    from capacities.models import Capacity, Transition
+
+    capacity = Capacity.objects.filter(area__name="Herlev").first()
+    history = superuser_client.get(
+        reverse("admin:capacities_capacity_history", args=[capacity.pk])
+    ).content.decode()
+    log = superuser_client.get(reverse("admin:capacities_transition_changelist")).content.decode()
+    step = superuser_client.get(
+        reverse("admin:capacities_transition_change", args=[Transition.objects.first().pk])
+    ).content.decode()
+    for page in (history, log, step):
+        assert "Demodata" in page
+        assert "demo-loader" not in page

@@ -110,7 +110,7 @@ def test_new_areas_apply_only_after_the_new_confirmation(
     subscribe("doctor@example.dk", ["ballerup"])
 
     post("Herlev")
-    assert [m.subject for m in mail.outbox][-1] == "Ny lægekapacitet i opslag i Herlev"
+    assert [m.subject for m in mail.outbox][-1] == "Ny lægekapacitet slået op i Herlev"
     assert [a.slug for a in subscription.areas.all()] == ["herlev"]  # still Herlev
 
     assert confirm_latest("doctor@example.dk").status_code == 200
@@ -164,7 +164,7 @@ def test_a_posting_mails_each_subscriber_of_its_area_once(subscriber, subscribe,
 
     assert sorted(m.to[0] for m in mail.outbox) == ["everywhere@example.dk", "herlev@example.dk"]
     message = _alerts_to("herlev@example.dk")[0]
-    assert message.subject == "Ny lægekapacitet i opslag i Herlev"
+    assert message.subject == "Ny lægekapacitet slået op i Herlev"
     assert "Ansøgningsfrist: 1. april 2024" in message.body
     assert "Praksis i centrum" in message.body
     assert f"https://testserver/opslag/{capacity.pk}/" in message.body
@@ -263,7 +263,7 @@ def test_an_english_subscription_gets_english_mail(subscriber, subscribe, post, 
     assert "Application deadline: none: applicants are assessed on a rolling basis" in english.body
     assert f"https://testserver/en/opslag/{capacity.pk}/" in english.body
     assert "/en/abonnement/afmeld/" in english.body
-    assert _alerts_to("dansk@example.dk")[0].subject == "Ny lægekapacitet i opslag i Herlev"
+    assert _alerts_to("dansk@example.dk")[0].subject == "Ny lægekapacitet slået op i Herlev"
 
 
 def test_a_subscriber_confirmed_after_the_posting_is_not_sent_it_later(subscriber, post, areas):

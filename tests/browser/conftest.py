@@ -105,6 +105,18 @@ def demo_site(
     committed data, so the database is emptied afterwards; serialized rollback puts back what
     the migrations made (the staff groups) for the tests that follow."""
     from capacities import demo
+    from capacities.demo_recent import SEED_DAY
+
+    demo.load(today=SEED_DAY)
+    return live_server.url
+
+
+@pytest.fixture
+def live_demo_site(
+    _keep_serialized_contents, transactional_db, django_db_serialized_rollback, live_server
+):
+    """As `demo_site`, with the illustrative continuation up to today, as `make run` loads it."""
+    from capacities import demo
 
     demo.load()
     return live_server.url

@@ -28,9 +28,18 @@ def _login_as_superuser(context, base_url: str) -> None:
     )
 
 
-def test_capture_main_pages(browser, demo_site):
+def test_capture_main_pages(browser, live_demo_site, settings):
+    # As `make run` shows it: the demo up to today, with its note on what is illustrative.
+    settings.DEMO_DATA = True
+    demo_site = live_demo_site
     DOCS.mkdir(parents=True, exist_ok=True)
-    posting = Capacity.objects.open_postings().order_by("area__name").first()
+    # A posting in an area on this year's list, so that its benefits show.
+    posting = (
+        Capacity.objects.open_postings()
+        .filter(application_deadline__isnull=False, area__name="Ishøj")
+        .first()
+        or Capacity.objects.open_postings().order_by("area__name").first()
+    )
     public = {
         "home": "/",
         "postings": reverse("portal:posting_list"),
@@ -57,4 +66,12 @@ def test_capture_main_pages(browser, demo_site):
         page.goto(demo_site + path)
         page.screenshot(path=str(DOCS / f"{name}.png"))
     context.close()
-    assert sorted(p.stem for p in DOCS.glob("*.png")) == sorted([*public, *staff, "map"])
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="da-DK")
+    page = phone.new_page()
+    page.goto(demo_site + reverse("portal:posting_list"))
+    page.locator("#postings").scroll_into_view_if_needed()
+    page.screenshot(path=str(DOCS / "postings-phone.png"))
+    phone.close()
+    assert sorted(p.stem for p in DOCS.glob("*.png")) == sorted(
+        [*public, *staff, "map", "postings-phone"]
+    )

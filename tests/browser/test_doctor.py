@@ -36,7 +36,7 @@ def test_doctor_finds_a_posting_its_benefits_and_an_areas_status(page, this_year
     table = page.locator("#postings")
     assert "Rødovre" in table.inner_text()
     assert "Høje-Taastrup" not in table.inner_text()
-    assert "1 opslag" in page.locator("#result-count").inner_text()
+    assert "1 af 2 åbne opslag passer" in page.locator("#result-count").inner_text()
 
     table.get_by_role("link", name="Opslag i Rødovre").click()
     assert "Rødovre" in page.get_by_role("heading", level=1).inner_text()

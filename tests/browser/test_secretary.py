@@ -27,7 +27,7 @@ def _download(page, file_format: str) -> bytes:
     form.locator("[name=as_of]").fill("2024-10-24")
     form.locator("[name=format]").select_option(file_format)
     with page.expect_download() as download:
-        form.locator("[type=submit]").click()
+        form.locator("#download-button").click()
     return download.value.path().read_bytes()
 
 

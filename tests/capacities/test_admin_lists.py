@@ -164,3 +164,36 @@ def test_secretary_exports_the_list_as_csv(secretary_client):
     assert "2025-01-01" in lines[1]
     assert lines[1].endswith(",ja")
     assert len(lines) == 2
+
+
+def test_dashboard_flags_capacities_waiting_on_a_meeting_already_held(editor_client):
+    today = timezone.localdate()
+    waiting = factories.capacity(Status.AWAITING_DECISION, in_area="Frederikssund")
+    held = factories.meeting(dt.date(2024, 11, 18))
+    services.schedule_decision(
+        waiting, by=factories.staff_user(), on=dt.date(2024, 6, 1), meeting=held
+    )
+    factories.meeting(today + dt.timedelta(days=20))
+
+    page = editor_client.get(DASHBOARD).content.decode()
+
+    flagged = page.split('id="dashboard-past-meeting"')[1].split("</table>")[0]
+    assert "Frederikssund" in flagged
+    assert "18.11.2024" in flagged
+    assert "Frederikssund" not in page.split('id="dashboard-meeting"')[1].split("</table>")[0]
+
+
+def test_transition_forms_offer_upcoming_meetings_first(editor_client):
+    today = timezone.localdate()
+    capacity = factories.capacity(Status.AWAITING_DECISION, in_area="Frederikssund")
+    held = factories.meeting(today - dt.timedelta(days=300))
+    recent = factories.meeting(today - dt.timedelta(days=30))
+    soon = factories.meeting(today + dt.timedelta(days=14))
+    later = factories.meeting(today + dt.timedelta(days=60))
+
+    page = editor_client.get(
+        reverse("admin:capacities_capacity_transition", args=[capacity.pk, "schedule_decision"])
+    ).content.decode()
+    select = page.split('name="meeting"')[1].split("</select>")[0]
+    order = [select.index(f'value="{m.pk}"') for m in (soon, later, recent, held)]
+    assert order == sorted(order)

@@ -46,7 +46,7 @@ def test_herlev_would_be_eligible_but_for_its_allocated_pool_capacity(demo):
     assert (tip.to, tip.when, tip.months_above) == (ELIGIBLE, None, ())
     assert (tip.on_the_way, tip.on_the_way_since) == (1, D(2024, 10, 1))
     with translation.override("en"):
-        assert tip.text() == "Would be eligible, but 1 capacity is on the way since Oct. 1, 2024."
+        assert tip.text() == "Would be eligible, but 1 capacity is on the way since 1 October 2024."
 
 
 def test_an_eligible_area_is_told_what_would_end_it(demo):

@@ -20,7 +20,7 @@ def seed_memo(django_db_setup, django_db_blocker):
     if "memory" not in name and not name.rsplit("/", 1)[-1].startswith("test_"):
         pytest.fail("seed_memo needs the test database: mark the module pytest.mark.django_db")
     with django_db_blocker.unblock(), transaction.atomic():
-        demo.load()
+        demo.load(today=SEED_DAY)
         memo = build_memo(SEED_DAY)
         transaction.set_rollback(True)
     return memo

@@ -30,7 +30,7 @@ def plain_staff_client(db) -> Client:
 
 
 def issue(client: Client, as_of: str = "2024-10-24"):
-    return client.post(EXPORT_URL, {"issue-as_of": as_of})
+    return client.post(EXPORT_URL, {"as_of": as_of, "format": "pdf", "issue": "Udsted"})
 
 
 def test_export_page_has_the_name_the_dashboard_links_to():
@@ -274,3 +274,20 @@ def test_secretary_reads_but_does_not_change_the_wording(secretary_client):
     assert secretary_client.get(url).status_code == 200
     assert secretary_client.post(url, {"text": "Ændret"}).status_code == 403
     assert MemoWording.objects.get(key="intro").text.startswith("Følgende bilag")
+
+
+@pytest.mark.django_db
+def test_the_export_page_has_one_date_for_download_and_issue(editor_client, demo):
+    page = editor_client.get(EXPORT_URL).content.decode()
+    assert page.count('name="as_of"') == 1
+    assert 'name="download"' in page and 'name="issue"' in page
+
+    response = editor_client.post(
+        EXPORT_URL, {"as_of": "2024-10-24", "format": "json", "download": "Hent"}
+    )
+    assert response.status_code == 200
+    assert b'"as_of": "2024-10-24"' in response.content
+    assert not IssuedMemo.objects.exists()
+
+    issue(editor_client, "2024-10-24")
+    assert IssuedMemo.objects.get().as_of.isoformat() == "2024-10-24"

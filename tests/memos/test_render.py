@@ -106,8 +106,9 @@ def test_pdf_is_a4_danish_with_rows_totals_and_page_numbers(seed_memo):
         assert total in text
     for heading in ["a. Status på", "b. Kapaciteter, der er i opslag", "c. Status på", "d. Pulje"]:
         assert heading in text
-    assert "Side 1" in pages[0]
-    assert "Side 2" in pages[1]
+    total = len(pages)
+    assert f"Side 1 af {total}" in pages[0]
+    assert f"Side 2 af {total}" in pages[1]
 
 
 def test_pdf_table_breaks_across_pages_between_rows_repeating_its_header(seed_memo):
@@ -182,8 +183,23 @@ def test_xlsx_holds_sections_b_and_c_with_totals(seed_memo):
     assert posted[0] == ["Planlægningsområde", "Kapaciteter", "Bemærkning"]
     assert posted[1:-1] == [[a, n, r] for a, n, r in SEED_POSTED]
     assert posted[-1][:2] == ["I alt", 3]
-    assert granted[1][:4] == ["Amager", 2, "01.05.2025 og 01.09.2025", "Nej"]
-    assert ["Gribskov", 1, "01.10.2024", "Ja"] in [row[:4] for row in granted]
+    assert granted[0][:5] == [
+        "Planlægningsområde",
+        "Kapaciteter",
+        "Etableringsfrist",
+        "Etableringsfrist 2",
+        "Overskredet",
+    ]
+    # Deadlines are dates Excel can sort, shown as 01.05.2025.
+    assert granted[1][:5] == [
+        "Amager",
+        2,
+        dt.datetime(2025, 5, 1),
+        dt.datetime(2025, 9, 1),
+        "Nej",
+    ]
+    assert ["Gribskov", 1, dt.datetime(2024, 10, 1), None, "Ja"] in [row[:5] for row in granted]
+    assert book["c. Tildelt"]["C2"].number_format == "DD.MM.YYYY"
     assert granted[-1][:2] == ["I alt", 14]
     assert len(granted) == 1 + 12 + 1
 

@@ -23,12 +23,13 @@ def _demo_for_module(django_db_setup, django_db_blocker):
     after the module (as Django's setUpTestData does): loading it takes seconds, and each
     test still runs in its own savepoint, so no test sees another's changes."""
     from capacities import demo as demo_data
+    from capacities.demo_recent import SEED_DAY
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield demo_data.load()
+            yield demo_data.load(today=SEED_DAY)
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

@@ -47,7 +47,7 @@ def test_an_uncommitted_change_does_not_evict_the_cached_page(client, autumn_202
 def test_a_staff_edit_of_a_designation_round_shows_at_once(
     client, autumn_2024, django_capture_on_commit_callbacks
 ):
-    assert "Not decided yet: to be decided on Jan. 8, 2024." in posted_count(
+    assert "Not decided yet: to be decided on 8 January 2024." in posted_count(
         client, "/en/laegedaekningstruede-omraader/"
     )
     round_ = DesignationRound.objects.get(kind="regional", first_year=2024)

@@ -26,9 +26,9 @@ def test_brondby_strand_in_march_2023_is_regional_through_brondby_and_national(c
     assert response.status_code == 200
     text = text_of(response)
     assert "Regional list: coverage-threatened" in text
-    assert "Through Brøndby, designated for 2023 (decided on Dec. 13, 2022)" in text
+    assert "Through Brøndby, designated for 2023 (decided on 13 December 2022)" in text
     assert "National list: coverage-threatened" in text
-    assert "Brøndby Strand is designated for 2021-2024 (decided on Dec. 1, 2020)" in text
+    assert "Brøndby Strand is designated for 2021-2024 (decided on 1 December 2020)" in text
     assert "The right to set up a shared practice" in text  # a regional benefit
     assert "Region Hovedstaden" in text and "Data version" in text
     assert (

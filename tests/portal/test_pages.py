@@ -94,7 +94,7 @@ def test_home_says_plainly_when_this_years_list_is_only_announced(client, demo, 
     pin_today(dt.date(2024, 1, 3))
     text = text_of(client.get("/en/"))
     assert "The regional coverage-threatened areas for 2024 are not decided yet" in text
-    assert "Jan. 8, 2024" in text
+    assert "8 January 2024" in text
     assert "The latest decided list is from 2023" in text
 
 
@@ -107,7 +107,7 @@ def test_home_shows_when_the_data_last_changed(client, autumn_2024):
 def test_postings_list_shows_the_open_postings_with_counts(client, autumn_2024):
     response = client.get("/opslag/")
     text = text_of(response)
-    assert "2 opslag passer, af 2 åbne." in text
+    assert "2 af 2 åbne opslag passer til filtrene." in text
     assert "Opslag i Høje-Taastrup" in text and "Opslag i Rødovre" in text
     assert "Uden frist, ansøgere vurderes løbende" in text
     # Herlev's pool capacity is allocated but not yet posted: not public.
@@ -117,10 +117,10 @@ def test_postings_list_shows_the_open_postings_with_counts(client, autumn_2024):
 def test_postings_list_filters_by_area_origin_deadline_and_threat(client, in_2023):
     assert "Opslag i Høje-Taastrup" in text_of(client.get("/opslag/?area=hoeje-taastrup"))
     assert "Opslag i Rødovre" not in text_of(client.get("/opslag/?area=hoeje-taastrup"))
-    assert "0 opslag passer" in text_of(client.get("/opslag/?origin=pool"))
-    assert "2 opslag passer" in text_of(client.get("/opslag/?deadline=rolling"))
-    assert "0 opslag passer" in text_of(client.get("/opslag/?deadline=dated"))
-    assert "0 opslag passer" in text_of(client.get("/opslag/?deadline_before=2030-01-01"))
+    assert "0 af 2 åbne opslag passer" in text_of(client.get("/opslag/?origin=pool"))
+    assert "2 af 2 åbne opslag passer" in text_of(client.get("/opslag/?deadline=rolling"))
+    assert "0 af 2 åbne opslag passer" in text_of(client.get("/opslag/?deadline=dated"))
+    assert "0 af 2 åbne opslag passer" in text_of(client.get("/opslag/?deadline_before=2030-01-01"))
     # On 1 June 2023 Høje-Taastrup is regionally threatened, Rødovre is not.
     threatened = text_of(client.get("/opslag/?threatened=regional"))
     assert "Opslag i Høje-Taastrup" in threatened and "Opslag i Rødovre" not in threatened
@@ -157,7 +157,7 @@ def test_posting_page_in_english_gives_the_benefits_in_english(client, in_2023):
     text = text_of(client.get(f"/en/opslag/{posting.pk}/"))
     assert "No deadline, applicants assessed on a rolling basis" in text
     assert "The right to set up a shared practice" in text
-    assert "May 1, 2024" in text
+    assert "1 May 2024" in text
 
 
 def test_posting_page_says_what_is_not_known_rather_than_no(client, autumn_2024):
@@ -167,7 +167,7 @@ def test_posting_page_says_what_is_not_known_rather_than_no(client, autumn_2024)
     # is decided and Rødovre is not on it.
     assert "Regional list: not decided" in text
     assert (
-        "Not known: the list for 2024 is recorded as announced for decision on Jan. 8, 2024, "
+        "Not known: the list for 2024 is recorded as announced for decision on 8 January 2024, "
         "but no decision is recorded."
     ) in text
     assert "Rødovre is not on the national list for 2021-2024" in text
@@ -189,7 +189,7 @@ def test_threatened_areas_page_shows_an_announced_year_with_its_decision_date(cl
     danish = text_of(client.get("/laegedaekningstruede-omraader/"))
     english = text_of(client.get("/en/laegedaekningstruede-omraader/"))
     assert "Endnu ikke besluttet: besluttes den 8. januar 2024." in danish
-    assert "Not decided yet: to be decided on Jan. 8, 2024." in english
+    assert "Not decided yet: to be decided on 8 January 2024." in english
 
 
 def test_threatened_areas_page_states_the_rule_and_the_benefits(client, autumn_2024):
@@ -219,7 +219,7 @@ def test_area_list_finds_areas_with_danish_letters_whatever_the_case(client, aut
 def test_area_page_shows_capacities_on_the_way_and_the_family(client, autumn_2024):
     text = text_of(client.get("/en/omraader/broendby/"))
     assert "Granted, awaiting establishment" in text
-    assert "Nov. 1, 2024" in text
+    assert "1 November 2024" in text
     assert "lægerne meddeler at de aktiverer pr. 1 november 2024" in text
     assert "Brøndby Strand" in text  # its sub-area
     sub = client.get("/omraader/broendby-strand/").content.decode()
@@ -261,7 +261,7 @@ def test_area_page_never_answers_no_for_a_date_no_decided_list_covers(client, au
         assert "Regional list: not decided" in answer
         assert "not coverage-threatened" not in answer.split("National list")[0]
     june = asked_answer(client, "/en/omraader/hoeje-taastrup/?date=2024-06-01")
-    assert "recorded as announced for decision on Jan. 8, 2024" in june
+    assert "recorded as announced for decision on 8 January 2024" in june
     later = asked_answer(client, "/en/omraader/hoeje-taastrup/?date=2030-03-01")
     assert "Not known: no regional list is recorded for 2030." in later
     assert "Not known: no national list is recorded for a period that covers 2030." in later
@@ -299,3 +299,21 @@ def test_a_round_recorded_later_appears_on_the_pages(client, demo, pin_today):
     text = text_of(client.get("/laegedaekningstruede-omraader/"))
     assert "Regional liste 2024" in text
     assert "Rødovre er gået fra ikke at være lægedækningstruede i 2023" in text
+
+
+def test_the_demo_data_says_what_is_illustrative_only_when_it_is_the_demo(
+    client, autumn_2024, settings
+):
+    from django.core.cache import cache
+
+    settings.DEMO_DATA = False
+    assert 'id="demo-note"' not in client.get("/").content.decode()
+
+    cache.clear()
+    settings.DEMO_DATA = True
+    home = client.get("/").content.decode()
+    assert 'id="demo-note"' in home
+    assert "Demodata." in home and "opdigtede eksempler" in home
+    threatened = client.get("/laegedaekningstruede-omraader/").content.decode()
+    pressure = threatened.split('id="pressure"')[1]
+    assert "Opdigtede eksempeltal (demodata)" in pressure

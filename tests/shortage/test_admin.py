@@ -95,7 +95,7 @@ def test_the_import_page_lists_every_bad_line_and_imports_nothing(editor_client,
     assert 'id="import-problems"' in page
     # Line 3 has three faults: all are named, in Danish (the staff's language).
     assert len(response.context["problems"]) == 1
-    assert "<li>linje 3: ukendt planlægningsområde “Herlv”; ugyldig måned “2024-9”" in page
+    assert "<li>linje 3: ukendt planlægningsområde »Herlv«; ugyldig måned »2024-9«" in page
     assert "closed (17) er større end total (16)" in page
     assert not IntakeClosure.objects.exists()
 
