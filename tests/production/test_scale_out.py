@@ -49,7 +49,8 @@ def _awaiting_posting(env) -> tuple[int, str]:
     shell = manage(
         "shell", "-c",
         "from capacities.models import Capacity; "
-        "c = Capacity.objects.filter(status='awaiting_posting').order_by('pk').first(); "
+        "c = Capacity.objects.filter(status__in=['awaiting_posting', 'awaiting_decision'])"
+        ".order_by('pk').first(); "
         "print(c.pk, c.area.name)",
         env=env,
     )  # fmt: skip
