@@ -23,6 +23,7 @@ from django.utils import translation
 
 from alerts.models import AlertDelivery, Subscription, new_token, token_hash
 from capacities.models import Action, Capacity, Status, Transition
+from coverage_areas.models import RegionProfile
 
 log = logging.getLogger("alerts")
 
@@ -65,6 +66,7 @@ def _message(
         context = {
             **context,
             "subscription": subscription,
+            "region": RegionProfile.current(),
             "language": language,
             "base": base,
             "unsubscribe_url": unsubscribe,

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from capacities.models import Capacity
 from common.text import clean_text
+from coverage_areas.models import RegionProfile
 from portal.queries import open_postings
 
 FEED_SIZE = 50
@@ -21,10 +21,14 @@ FEED_SIZE = 50
 
 class LatestPostingsFeed(Feed):
     feed_type = Atom1Feed
-    title = gettext_lazy("New GP capacity postings · Capital Region of Denmark")
-    subtitle = gettext_lazy(
-        "GP capacities posted in the Capital Region's planning areas, newest first."
-    )
+
+    def title(self) -> str:
+        return _("New GP capacity postings · %(region)s") % {"region": RegionProfile.current()}
+
+    def subtitle(self) -> str:
+        return _("GP capacities posted in the planning areas of %(region)s, newest first.") % {
+            "region": RegionProfile.current()
+        }
 
     def link(self) -> str:
         return reverse("portal:posting_list")
