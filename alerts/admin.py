@@ -6,8 +6,15 @@ superuser may delete one (a doctor's request to be forgotten)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from alerts.models import Subscription
+
+# The mail queue's library registers an admin of its task results. Staff do not need it (a
+# mail given up is logged), and it answers 500 to junk in its search on PostgreSQL, so it is
+# not offered. alerts comes after django_tasks_db in INSTALLED_APPS, so its admin is loaded.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(Subscription)

@@ -7,12 +7,10 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
-from django.views.defaults import bad_request
 
 log = logging.getLogger("capacity_portal.availability")
 
@@ -95,21 +93,3 @@ def unavailable_response() -> HttpResponse:
     response["Retry-After"] = "30"
     add_never_cache_headers(response)
     return response
-
-
-class NulBytesMiddleware:
-    """A NUL byte in the query string or a form is nobody's real input, and PostgreSQL cannot
-    hold one in a text field: refused with the 400 page before any view (ours or a library's
-    admin) passes it to a query that would answer 500."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return bad_request(request, SuspiciousOperation("NUL byte in the request"))
-        return self.get_response(request)
-
-
-def _has_nul(data) -> bool:
-    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from common.text import clean_text
 from shortage.imports import Row
 from shortage.models import IntakeClosure
 
@@ -30,6 +31,7 @@ def import_closures(rows: list[Row], *, by: AbstractBaseUser | None, reason: str
     same area and month is replaced, and its history keeps the old one with who and why;
     figures for other areas or months are left as they are."""
     summary = ImportSummary()
+    reason = clean_text(reason)  # the history's reason holds to the staff-text rule too
     with transaction.atomic():
         # Lock what is replaced: two imports of the same month at once are serialised and the
         # second one's history records what the first one wrote.

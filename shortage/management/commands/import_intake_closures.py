@@ -31,7 +31,11 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror or error}") from error
         user = None
         if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
+            # A NUL byte is in no username, and PostgreSQL would refuse the look-up itself.
+            name = options["user"]
+            user = (
+                None if "\x00" in name else get_user_model().objects.filter(username=name).first()
+            )
             if user is None:
                 raise CommandError(f"No user named {options['user']!r}.")
         checked = read_file(data)
