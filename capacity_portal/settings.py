@@ -61,9 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "capacity_portal.middleware.TrustedProxyMiddleware",
-    # A cached public page for an anonymous visitor is answered here, with the headers the
-    # middlewares below added when it was rendered (portal/cache.py).
-    "portal.cache.EarlyPageCacheMiddleware",
+    # Keeps the finished answers of cached public pages, with the headers the middlewares
+    # below added, for anonymous visitors (portal/early.py; wsgi.py answers them first).
+    "portal.early.EarlyPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

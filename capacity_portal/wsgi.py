@@ -8,4 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "capacity_portal.settings")
 os.environ.setdefault("DATABASE_CONNECT_TIMEOUT", "3")
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "4")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Cached public pages are answered before Django handles the request (portal/early.py).
+from portal.early import EarlyPages  # noqa: E402  (it imports models: after set-up)
+
+application = EarlyPages(django_application)

@@ -7,20 +7,20 @@ the next request renders afresh.
 
 Where the version lives depends on the cache:
 
-- With a shared cache (Redis, `CACHE_URL=redis://…`) it lives in the cache: reading it costs
-  no database round trip, and a bump is an atomic increment there, after commit. The database
-  row is bumped too and is the fallback: should the key be evicted, or expire (every
+- With a shared cache (Redis, `CACHE_URL=redis://…`) it lives in the cache, and a bump is an
+  atomic increment there, after commit. Each process keeps the value Redis last gave it until
+  Redis pushes word that the key changed (`_VersionWatch`): no round trip per request. The
+  database row is bumped too and is the fallback: should the key be evicted, or expire (every
   minute, so that a bump Redis missed while it was away heals), it is loaded from the row.
 - With a per-process cache (the default) every process must still see a change at its next
   request, so the version is read from the database row, one primary-key lookup per request.
 
-Two layers use the same key (data version, day, language, URL):
+Two layers use the same version, data and day:
 
-- `cached_page` wraps each public view and caches what the view returned; every request that
-  runs the whole middleware stack (staff, a visitor with a session) is served from it.
-- `EarlyPageCacheMiddleware` sits at the top of the stack. It stores the finished answer (with
-  every header the other middlewares added) and serves it to the next anonymous GET/HEAD
-  before the session, locale, CSRF, auth, messages and axes middlewares run.
+- `cached_page` (here) wraps each public view and caches what the view returned; every request
+  that runs the whole middleware stack (staff, a visitor with a session) is served from it.
+- `portal/early.py` keeps the finished answer (with every header the middlewares added) and
+  answers the next anonymous GET/HEAD of the same URL before Django handles the request.
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
 from django.db import (
     IntegrityError,
     InterfaceError,
@@ -44,7 +46,7 @@ from django.db import (
 )
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import get_language
 
 from portal import clock
 from portal.models import PublicDataVersion
@@ -52,8 +54,6 @@ from portal.models import PublicDataVersion
 log = logging.getLogger("portal.cache")
 
 PAGE_TIMEOUT = 60 * 60
-# Finished answers each process keeps in memory (public pages are at most a few dozen KB).
-LOCAL_PAGES = 256
 VERSION_ROW = 1
 VERSION_KEY = "portal:version"
 # The version key is taken again from the database row at least this often, so that a bump
@@ -61,7 +61,6 @@ VERSION_KEY = "portal:version"
 VERSION_TTL = 60
 # How far back among the waiting on-commit callbacks to look for a bump to merge with.
 _LOOK_BACK = 20
-DUMMY_BACKEND = "django.core.cache.backends.dummy.DummyCache"
 SHARED_BACKENDS = ("django.core.cache.backends.redis.RedisCache",)
 
 # "Increment, but never below the database row": normally the two move in step; after the key
@@ -79,13 +78,20 @@ def shared_cache() -> bool:
     return settings.CACHES["default"]["BACKEND"] in SHARED_BACKENDS
 
 
+_VERSION_SQL = f"SELECT value FROM {PublicDataVersion._meta.db_table} WHERE id = {VERSION_ROW}"
+
+
 def _read_database_version(connection) -> int:
-    with connection.cursor() as cursor:
-        # Plain SQL: this runs on every cached request with a per-process cache.
-        cursor.execute(
-            f"SELECT value FROM {PublicDataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW]
-        )
-        row = cursor.fetchone()
+    """The row's value, asked on the driver's own connection when nobody logs queries: this
+    runs on every cached request with a per-process cache, and Django's cursor wrapper costs
+    more than the query. Errors are Django's as ever (503 page, health check)."""
+    if connection.connection is None or connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(_VERSION_SQL)
+            row = cursor.fetchone()
+    else:
+        with connection.wrap_database_errors:
+            row = connection.connection.execute(_VERSION_SQL).fetchone()
     return row[0] if row else 0
 
 
@@ -109,25 +115,103 @@ def _database_version() -> int:
 
 @lru_cache(maxsize=4)
 def _redis_client(location: str):
-    """One client per process for the version key: Django's RedisCache builds a new client
-    object (and its table of ~170 reply parsers) for every call, which costs more than the
-    round trip itself on this hot path. Same server, key and integer format as the cache."""
+    """One client per process for bumping the version key: Django's RedisCache builds a new
+    client object (and its table of ~170 reply parsers) for every call. Same server, key and
+    integer format as the cache."""
     import redis
 
     return redis.Redis.from_url(location)
 
 
-def _version_client():
-    return _redis_client(settings.CACHES["default"]["LOCATION"]), cache.make_key(VERSION_KEY)
+class _Waiting(Exception):
+    """The version watch lost Redis a moment ago and waits before connecting again."""
+
+
+class _VersionWatch:
+    """The data version as Redis last gave it to this process, used until Redis says the key
+    changed: no round trip per request.
+
+    One connection per process turns on Redis's support for client-side caching (RESP3,
+    `CLIENT TRACKING ON BCAST PREFIX <key>`): Redis pushes a message on that connection
+    whenever the key is written, expires, is evicted or the database is flushed. It writes the
+    push in the same pass of its event loop as the answer to the write that caused it, so by
+    the time the process that bumped the version has its answer, the push is on its way to
+    every other process (on one host, already in their sockets). A request only looks whether
+    a push is waiting (a poll of the socket) and reads the key again after one; the key is read
+    on the same connection, so any change after that read arrives after it.
+
+    If the connection fails, the process falls back to reading the key (or the database row)
+    per request and connects again after RETRY_AFTER seconds."""
+
+    RETRY_AFTER = 1.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.connection = None
+        self.owner: tuple | None = None
+        self.value: int | None = None
+        self.failed: tuple | None = None  # the owner that failed last, and when
+        self.retry_at = 0.0
+
+    def read(self, location: str, key: str) -> int | None:
+        """The version in Redis, or None when the key is not there. Raises when Redis
+        cannot be reached."""
+        with self.lock:
+            owner = (os.getpid(), location, key)
+            try:
+                if self.owner != owner:
+                    self._connect(owner)
+                elif self.connection.can_read(timeout=0):
+                    while self.connection.can_read(timeout=0):
+                        self.connection.read_response(push_request=True)
+                    self.value = None
+                if self.value is None:
+                    value = self._ask("GET", key)
+                    self.value = int(value) if value is not None else None
+                return self.value
+            except Exception:
+                self._drop()
+                raise
+
+    def _connect(self, owner: tuple) -> None:
+        import redis
+
+        self._drop()
+        if self.failed == owner and time.monotonic() < self.retry_at:
+            raise _Waiting
+        location, key = owner[1], owner[2]
+        client = redis.Redis.from_url(
+            location, protocol=3, socket_timeout=2, socket_connect_timeout=2
+        )
+        self.failed, self.retry_at = owner, time.monotonic() + self.RETRY_AFTER
+        self.connection = client.connection_pool.make_connection()
+        self.connection.connect()
+        self._ask("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", key)
+        self.owner, self.failed = owner, None
+
+    def _ask(self, *command: object):
+        self.connection.send_command(*command)
+        return self.connection.read_response()
+
+    def _drop(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                self.connection.disconnect()
+        self.connection = None
+        self.owner = None
+        self.value = None
+
+
+_watch = _VersionWatch()
 
 
 def current_version() -> int:
     if not shared_cache():
         return _database_version()
     try:
-        client, key = _version_client()
-        value = client.get(key)
-        value = int(value) if value is not None else None
+        value = _watch.read(settings.CACHES["default"]["LOCATION"], cache.make_key(VERSION_KEY))
+    except _Waiting:
+        return _database_version()
     except Exception:  # an unreachable Redis falls back to the database row
         log.warning("shared cache unreachable; reading the data version from the database")
         return _database_version()
@@ -169,8 +253,8 @@ def bump_version() -> None:
     if not shared_cache():
         return
     try:
-        client, key = _version_client()
-        client.eval(_INCREMENT_AT_LEAST, 1, key, floor, VERSION_TTL)
+        client = _redis_client(settings.CACHES["default"]["LOCATION"])
+        client.eval(_INCREMENT_AT_LEAST, 1, cache.make_key(VERSION_KEY), floor, VERSION_TTL)
     except Exception:  # the row was bumped; drop the key so readers use it
         log.exception("could not raise the data version in the shared cache")
         try:
@@ -200,7 +284,7 @@ def on_history_record(sender, using: str | None = None, **kwargs) -> None:
     transaction.on_commit(bump_version, using=using)
 
 
-def _cache_get(key: str):
+def cache_get(key: str):
     try:
         return cache.get(key)
     except Exception:  # a cache that is away costs speed, never the page
@@ -208,18 +292,26 @@ def _cache_get(key: str):
         return None
 
 
-def _cache_set(key: str, value: object) -> None:
+def cache_set(key: str, value: object) -> None:
     try:
         cache.set(key, value, PAGE_TIMEOUT)
     except Exception:
         log.warning("shared cache unreachable; the page is not kept")
 
 
-def _page_key(request: HttpRequest, language: str) -> str:
-    # One version per request: the early middleware's lookup and the view's agree on it.
-    version = getattr(request, "_portal_version", None)
+VERSION_OF_REQUEST = "portal.version"
+
+
+def request_version(request: HttpRequest) -> int:
+    """The data version, read once per request: the early lookup and the view agree on it."""
+    version = request.META.get(VERSION_OF_REQUEST)
     if version is None:
-        version = request._portal_version = current_version()
+        version = request.META[VERSION_OF_REQUEST] = current_version()
+    return version
+
+
+def _page_key(request: HttpRequest, language: str) -> str:
+    version = request_version(request)
     identity = "|".join(
         [
             str(version),
@@ -231,7 +323,7 @@ def _page_key(request: HttpRequest, language: str) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def _etag(digest: str) -> str:
+def etag_of(digest: str) -> str:
     return f'"{digest[:32]}"'
 
 
@@ -239,21 +331,21 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """Cache a public GET view's successful answers by data version, day, language and URL.
 
     The ETag is the same key, so a browser revalidating (Cache-Control: no-cache) gets a 304
-    until the data or the day changes. The request is marked so that the early middleware
-    keeps the finished answer for the next anonymous visitor."""
+    until the data or the day changes. The request is marked so that the finished answer is
+    kept for the next anonymous visitor (portal/early.py)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         digest = _page_key(request, get_language() or "")
-        etag = _etag(digest)
+        etag = etag_of(digest)
         if etag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
             response["ETag"] = etag
             return response
         key = f"portal:page:{digest}"
-        response = _cache_get(key)
+        response = cache_get(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
@@ -267,102 +359,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
             else:
                 patch_cache_control(response, public=True, no_cache=True)
-            _cache_set(key, response)
-        request._portal_page_digest = digest
+            cache_set(key, response)
+        request.portal_cached_page = True
         return response
 
     return wrapper
-
-
-# Headers of the finished answer that describe its body; a 304 leaves them out.
-_BODY_HEADERS = {"content-length", "content-type", "content-encoding"}
-
-
-class EarlyPageCacheMiddleware:
-    """Serve a cached public page before the rest of the stack runs.
-
-    Only for GET/HEAD without a session or messages cookie (staff, and a visitor with a
-    message waiting, pass through), over HTTPS when HTTPS is required (else the security
-    middleware's redirect must run), and for a Host in ALLOWED_HOSTS (else the 400 must). The
-    answer is stored after every middleware below has added its headers, so a cached answer
-    carries the same CSP, HSTS, nosniff, Vary and Content-Language as a rendered one."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        # Paths a cached view has answered in this process: only these are looked up, so the
-        # admin, static files, /healthz and forms cost nothing extra.
-        self.cached_paths: set[str] = set()
-        # The finished answers this process served last, by key (which holds the data
-        # version, so none of them is ever stale): a hit costs no cache round trip and no
-        # unpickling. With a shared cache they are also kept there for the other processes.
-        self.recent: dict[str, tuple] = {}
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path not in self.cached_paths or not self._eligible(request):
-            return self._through(request)
-        try:
-            language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-            digest = _page_key(request, language)
-        except (DisallowedHost, OperationalError, InterfaceError):
-            # A bad Host gets its 400, and a database that is away its 503, from the stack.
-            return self.get_response(request)
-        stored = self.recent.get(digest)
-        if stored is None and shared_cache():
-            stored = _cache_get(f"portal:final:{digest}")
-            if stored is not None:
-                self._remember(digest, stored)
-        if stored is not None:
-            return self._replay(request, digest, stored)
-        return self._through(request)
-
-    def _remember(self, digest: str, stored: tuple) -> None:
-        if len(self.recent) >= LOCAL_PAGES:
-            # Another thread (gthread workers) may make room at the same moment.
-            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
-                del self.recent[next(iter(self.recent))]  # the oldest
-        self.recent[digest] = stored
-
-    def _through(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        digest = getattr(request, "_portal_page_digest", None)
-        if digest is not None and self._eligible(request):
-            self.cached_paths.add(request.path)
-            self._keep(digest, response)
-        return response
-
-    @staticmethod
-    def _eligible(request: HttpRequest) -> bool:
-        if request.method not in ("GET", "HEAD"):
-            return False
-        cookies = request.COOKIES
-        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-            return False
-        return request.is_secure() or not settings.SECURE_SSL_REDIRECT
-
-    @staticmethod
-    def _replay(request: HttpRequest, digest: str, stored: tuple) -> HttpResponse:
-        status, headers, body = stored
-        if _etag(digest) in request.headers.get("If-None-Match", ""):
-            response: HttpResponse = HttpResponseNotModified()
-            for name, value in headers:
-                if name.lower() not in _BODY_HEADERS:
-                    response.headers[name] = value
-            return response
-        response = HttpResponse(body, status=status)
-        for name, value in headers:
-            response.headers[name] = value
-        return response
-
-    def _keep(self, digest: str, response: HttpResponse) -> None:
-        if (
-            settings.CACHES["default"]["BACKEND"] == DUMMY_BACKEND  # caching switched off
-            or response.status_code != 200
-            or response.streaming
-            or response.cookies
-            or "cookie" in response.headers.get("Vary", "").lower()
-        ):
-            return
-        stored = (response.status_code, tuple(response.items()), response.content)
-        self._remember(digest, stored)
-        if shared_cache():
-            _cache_set(f"portal:final:{digest}", stored)

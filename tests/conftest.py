@@ -112,7 +112,10 @@ def _empty_cache():
     # same data version would be another test's data.
     from django.core.cache import cache
 
+    from portal.early import STORE
+
     cache.clear()
+    STORE.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -137,3 +137,39 @@ def test_a_bump_redis_missed_shows_once_the_version_key_expires(
     assert current_version() == missed
     server.expire(version_key, 0)  # a minute later
     assert current_version() == _database_version() == missed + 1
+
+
+def gets(server) -> int:
+    return server.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+
+
+def test_each_process_reads_the_version_once_until_redis_says_it_changed(
+    autumn_2024, shared_cache, django_capture_on_commit_callbacks
+):
+    server, version_key = shared_cache
+    first = current_version()  # loaded from the database row into Redis: a change, too
+    assert current_version() == first
+    before = gets(server)
+    assert [current_version() for _ in range(20)] == [first] * 20
+    assert gets(server) == before  # no round trip per request
+    server.incr(version_key)  # another server's bump
+    assert current_version() == first + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Benefit.objects.create(kind="all", text_da="Ny fordel", text_en="New benefit")
+    assert current_version() == int(server.get(version_key)) == first + 2
+
+
+def test_a_lost_watch_connection_falls_back_and_comes_back(
+    autumn_2024, shared_cache, django_capture_on_commit_callbacks
+):
+    server, version_key = shared_cache
+    current_version()
+    watching = [c for c in server.client_list() if "B" in c["flags"]]  # broadcast tracking
+    assert watching
+    for connection in watching:
+        server.client_kill_filter(_id=connection["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        Benefit.objects.create(kind="all", text_da="Ny fordel", text_en="New benefit")
+    assert current_version() == _database_version() == int(server.get(version_key))
+    assert current_version() == _database_version()
+    assert [c for c in server.client_list() if "B" in c["flags"]]  # watching again
