@@ -13,6 +13,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 REPORTER = Path(__file__).resolve().parent / "report.lua"
+# What every browser sends (report.lua sets the same for wrk).
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 
 
 def load(url: str, *, seconds: int, connections: int) -> dict:
@@ -42,7 +44,7 @@ def _python_load(url: str, *, seconds: int, connections: int) -> dict:
         mine = []
         while time.perf_counter() < stop:
             start = time.perf_counter()
-            connection.request("GET", target)
+            connection.request("GET", target, headers=BROWSER_HEADERS)
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - start)

@@ -17,7 +17,9 @@ def render(rows, memo, counts, args) -> str:
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; gunicorn with "
         f"2 sync workers on 127.0.0.1; {args.connections} connections for {args.seconds} s per "
-        f"page with {rows[0].get('tool', 'wrk') if rows else 'wrk'}.",
+        f"page with {rows[0].get('tool', 'wrk') if rows else 'wrk'}; each request sends a "
+        "browser's `Accept-Encoding` (pages and open data come gzip-compressed; KB is what "
+        "one answer carries).",
         "",
         "Ceiling: a trivial Django view (30-row page, no database, no middleware) on the same "
         "gunicorn, measured right before each block of pages (one size, one cache) and each "
@@ -32,23 +34,26 @@ def render(rows, memo, counts, args) -> str:
         + ".",
         "",
         "Cache: `locmem` is the per-process default (the data version read from PostgreSQL on "
-        "each request); `redis` is `CACHE_URL=redis://…` (version and pages in Redis).",
+        "each request, so that a change shows at once in every process); `redis` is "
+        "`CACHE_URL=redis://…` (pages in Redis; each process keeps the data version until "
+        "Redis pushes word that it changed).",
         "",
-        "| page | size | cache | req/s | ceiling req/s | share of ceiling | p50 ms | p95 ms | "
-        f"non-2xx | goal (≥ {SHARE_GOAL}, p95 < {P95_GOAL_MS} ms) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| page | size | cache | KB | req/s | ceiling req/s | share of ceiling | p50 ms | p95 ms "
+        f"| non-2xx | goal (≥ {SHARE_GOAL}, p95 < {P95_GOAL_MS} ms) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         if row.get("missing"):
             lines.append(
-                f"| {row['page']} | {row['size']} | {row['cache']} | - | - | - | - | - | - | "
-                "page not found |"
+                f"| {row['page']} | {row['size']} | {row['cache']} | - | - | - | - | - | - | - "
+                "| page not found |"
             )
             continue
         share = row["rps"] / row["ceiling_rps"]
         met = share >= SHARE_GOAL and row["p95_ms"] < P95_GOAL_MS and row["errors_status"] == 0
         lines.append(
-            f"| {row['page']} | {row['size']} | {row['cache']} | {row['rps']:.0f} | "
+            f"| {row['page']} | {row['size']} | {row['cache']} | {row.get('bytes', 0) / 1000:.1f} "
+            f"| {row['rps']:.0f} | "
             f"{row['ceiling_rps']:.0f} | {share:.2f} | {row['p50_ms']:.1f} | "
             f"{row['p95_ms']:.1f} | {row['errors_status']} | {'yes' if met else 'no'} |"
         )

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import report, servers  # noqa: E402
-from bench.load import load  # noqa: E402
+from bench.load import BROWSER_HEADERS, load  # noqa: E402
 
 # The pages of the issue, resolved against the data actually generated.
 PAGES_CODE = r"""
@@ -113,31 +113,34 @@ def _load_data(size: str, url: str) -> tuple[dict, dict]:
     return counts, timings
 
 
-def _render_first(url: str) -> None:
+def _render_first(url: str) -> int:
     """Render the page once in each worker before loading it: a first rendering at country
-    size can take longer than wrk's 2 s timeout on a busy machine."""
+    size can take longer than wrk's 2 s timeout on a busy machine. The bytes a browser
+    receives (compressed when the page is)."""
     for _ in range(4):
-        with urllib.request.urlopen(url, timeout=120) as response:
-            response.read()
+        request = urllib.request.Request(url, headers=BROWSER_HEADERS)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            sent = len(response.read())
+    return sent
 
 
-def _pages(size, cache, env, pages, args) -> list[dict]:
+def _pages(size_name, cache, env, pages, args) -> list[dict]:
     # The ceiling right before the pages it is compared with: on a machine shared with other
     # work it moves, and a ceiling from minutes earlier would say more about that than us.
     ceiling_rps = _ceiling(args)["rps"]
     rows = []
     with servers.gunicorn("capacity_portal.wsgi:application", env) as base:
         for name, path in pages.items():
-            _render_first(base + path)
+            sent = _render_first(base + path)
             load(base + path, seconds=2, connections=args.connections)  # warm caches
             figures = load(base + path, seconds=args.seconds, connections=args.connections)
             rows.append(
-                {"size": size, "cache": cache, "page": name, "path": path,
-                 "ceiling_rps": ceiling_rps, **figures}
+                {"size": size_name, "cache": cache, "page": name, "path": path,
+                 "ceiling_rps": ceiling_rps, "bytes": sent, **figures}
             )  # fmt: skip
             print(
-                f"{size} {cache} {name}: {figures['rps']:.0f} req/s "
-                f"({figures['rps'] / ceiling_rps:.2f}x), p95 "
+                f"{size_name} {cache} {name}: {figures['rps']:.0f} req/s "
+                f"({figures['rps'] / ceiling_rps:.2f}x), {sent / 1000:.1f} KB, p95 "
                 f"{figures['p95_ms']:.1f} ms, errors {figures['errors_status']}",
                 flush=True,
             )

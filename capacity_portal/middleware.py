@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -93,3 +94,21 @@ def unavailable_response() -> HttpResponse:
     response["Retry-After"] = "30"
     add_never_cache_headers(response)
     return response
+
+
+# What is worth compressing: pages, feeds, open data as text. PDFs, spreadsheets and images
+# are compressed already (static files are whitenoise's, above this middleware).
+_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/atom+xml",
+               "application/rss+xml", "image/svg+xml", "application/javascript")  # fmt: skip
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """Pages and open data gzip-compressed for clients that ask (every browser): the threatened
+    areas' page with its three maps is 72 KB at region size and 340 KB at country size, 15 and
+    35 KB compressed. Django's own middleware, which also adds `Vary: Accept-Encoding`, keeps
+    BREACH at bay with random bytes in the header and weakens the ETag; here only for text."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(_TEXT_TYPES):
+            return response
+        return super().process_response(request, response)

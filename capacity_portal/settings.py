@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "portal.early.EarlyPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "capacity_portal.middleware.CompressTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "capacity_portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

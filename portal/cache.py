@@ -300,12 +300,16 @@ def cache_set(key: str, value: object) -> None:
 
 
 VERSION_OF_REQUEST = "portal.version"
+# A database error met reading the version early; the request does not wait for it twice.
+VERSION_ERROR = "portal.version_error"
 
 
 def request_version(request: HttpRequest) -> int:
     """The data version, read once per request: the early lookup and the view agree on it."""
     version = request.META.get(VERSION_OF_REQUEST)
     if version is None:
+        if VERSION_ERROR in request.META:
+            raise request.META[VERSION_ERROR]
         version = request.META[VERSION_OF_REQUEST] = current_version()
     return version
 

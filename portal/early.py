@@ -28,10 +28,12 @@ from django.db import InterfaceError, OperationalError, connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.translation import get_language_from_path
 
 from portal import clock
 from portal.cache import (
+    VERSION_ERROR,
     VERSION_OF_REQUEST,
     cache_get,
     cache_set,
@@ -168,6 +170,8 @@ def _digest(environ: dict, version: int, host: str) -> str:
             environ.get("SCRIPT_NAME", ""),
             path,
             environ.get("QUERY_STRING", ""),
+            # Kept compressed for browsers that ask for it, plain for the others.
+            "gzip" if re_accepts_gzip.search(environ.get("HTTP_ACCEPT_ENCODING", "")) else "",
         ]
     )
     return hashlib.sha256(identity.encode("utf-8", "backslashreplace")).hexdigest()
@@ -195,7 +199,11 @@ def find(environ: dict) -> Answer | None:
         _version_connection_checked()
     version = environ.get(VERSION_OF_REQUEST)
     if version is None:
-        version = environ[VERSION_OF_REQUEST] = current_version()
+        try:
+            version = environ[VERSION_OF_REQUEST] = current_version()
+        except (OperationalError, InterfaceError) as error:
+            environ[VERSION_ERROR] = error  # the page gets its 503 without asking again
+            raise
     return STORE.get(_digest(environ, version, host))
 
 

@@ -3,6 +3,7 @@ application as gunicorn calls it: same answer, no request handled by Django, and
 shows on the very next request."""
 
 import datetime as dt
+import gzip
 import io
 import sys
 
@@ -144,3 +145,33 @@ def test_each_language_query_and_day_is_answered_apart(portal, autumn_2024, pin_
     assert not portal("/opslag/").handled_by_django
     pin_today(dt.date(2024, 10, 25))
     assert portal("/opslag/").handled_by_django
+
+
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+
+
+@pytest.mark.parametrize("url", ["/laegedaekningstruede-omraader/", "/api/postings.json"])
+def test_a_browser_gets_the_page_compressed_and_others_plain(portal, autumn_2024, url):
+    plain = portal(url)
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    rendered = portal(url, **BROWSER)
+    early = portal(url, **BROWSER)
+    assert rendered.handled_by_django and not early.handled_by_django
+    for compressed in (rendered, early):
+        assert compressed.headers["Content-Encoding"] == "gzip"
+        assert int(compressed.headers["Content-Length"]) == len(compressed.body)
+        assert gzip.decompress(compressed.body) == plain.body
+    assert len(early.body) < len(plain.body)
+    assert not portal(url).handled_by_django and portal(url).body == plain.body
+
+
+def test_documents_that_are_compressed_already_are_sent_as_they_are(client, autumn_2024):
+    for url in ("/api/postings.xlsx", "/omraader/herlev/attest.pdf?date=2024-10-24"):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200, url
+        assert "Content-Encoding" not in response, url
+        assert response.content[:4] in (b"%PDF", b"PK\x03\x04"), url
+    page = client.get("/laegedaekningstruede-omraader/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert len(page.content) * 3 < len(gzip.decompress(page.content))
