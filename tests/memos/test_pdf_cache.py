@@ -2,6 +2,7 @@
 whose data changed (a late record, new wording) is laid out anew, never served stale."""
 
 import dataclasses
+import gc
 import io
 
 import pypdf
@@ -33,3 +34,21 @@ def test_a_memo_whose_rows_changed_gets_a_new_pdf(seed_memo):
     assert after != before
     assert "Ærø Nord 7" in text(after) and "I alt 19" in text(after)
     assert "Ærø Nord" not in text(render_pdf(seed_memo))
+
+
+def test_the_garbage_collector_runs_again_after_a_layout_even_a_failed_one(seed_memo, monkeypatch):
+    from django.core.cache import cache
+    from weasyprint import HTML
+
+    cache.clear()
+    render_pdf(seed_memo)
+    assert gc.isenabled()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    cache.clear()
+    monkeypatch.setattr(HTML, "write_pdf", fails)
+    with pytest.raises(RuntimeError):
+        render_pdf(seed_memo)
+    assert gc.isenabled()

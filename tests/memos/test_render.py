@@ -132,6 +132,19 @@ def test_pdf_table_breaks_across_pages_between_rows_repeating_its_header(seed_me
     assert f"Side {len(pages)}" in pages[-1]
 
 
+def test_pdf_area_tables_keep_the_widths_the_automatic_layout_gives(seed_memo):
+    """memo.html fixes the column widths of the tables with a row per area (measuring every
+    cell first was a quarter of a country-size memo's layout); they must be the automatic
+    layout's, or the PDF would look different. A new header label or font needs new widths."""
+    from weasyprint import CSS, HTML
+
+    html = render_html(seed_memo)
+    automatic = CSS(string="table { table-layout: auto !important; }")
+
+    assert html.count('<table class="by-area">') == 2
+    assert HTML(string=html).write_pdf() == HTML(string=html).write_pdf(stylesheets=[automatic])
+
+
 def test_html_print_view_is_danish_and_marks_overdue_deadlines_in_words(seed_memo):
     html = render_html(seed_memo)
 
