@@ -327,7 +327,7 @@ def _page_key(request: HttpRequest, language: str) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def etag_of(digest: str) -> str:
+def _etag(digest: str) -> str:
     return f'"{digest[:32]}"'
 
 
@@ -343,7 +343,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         digest = _page_key(request, get_language() or "")
-        etag = etag_of(digest)
+        etag = _etag(digest)
         if etag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
             response["ETag"] = etag

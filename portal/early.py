@@ -69,8 +69,8 @@ class Answer:
     def for_request(self, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
         """Status line, headers and body for this request: a 304 to a browser that has it
         (with the same headers but those of the body), no body to a HEAD."""
-        etag = self.etag
-        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        revalidating = environ.get("HTTP_IF_NONE_MATCH")
+        if revalidating and self.etag and self.etag in revalidating:
             headers = [(n, v) for n, v in self.headers if n.lower() not in _BODY_HEADERS]
             return "304 Not Modified", headers, b""
         if environ.get("REQUEST_METHOD") == "HEAD":
@@ -195,10 +195,10 @@ def find(environ: dict) -> Answer | None:
     host = _host(environ)
     if host is None:
         return None
-    if VERSION_OF_REQUEST not in environ and not shared_cache():
-        _version_connection_checked()
     version = environ.get(VERSION_OF_REQUEST)
     if version is None:
+        if not shared_cache():
+            _version_connection_checked()
         try:
             version = environ[VERSION_OF_REQUEST] = current_version()
         except (OperationalError, InterfaceError) as error:

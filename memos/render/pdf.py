@@ -65,12 +65,12 @@ def _collector_paused() -> Iterator[None]:
     cyclic garbage collector runs hundreds of times, once over the whole process: about a
     tenth of the layout. Paused, what the layout leaves is collected by one pass over the
     young objects afterwards, for half that. Only the caller that paused it starts it again."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
