@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -21,6 +22,31 @@ from memos.render.common import LABELS, deadline_parts, pool_rows
 
 log = logging.getLogger("memos.render")
 PDF_TIMEOUT = 24 * 60 * 60
+# The elements memo.html is made of, and the only attributes it gives them: the user-agent
+# stylesheet the PDF is laid out with (memo_user_agent.css) has the rules for these alone.
+MEMO_ELEMENTS = frozenset(
+    [
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "section",
+        "p",
+        "h1",
+        "h2",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "span",
+    ]
+)
+MEMO_ATTRIBUTES = frozenset({"lang", "charset", "name", "content", "id", "class", "scope"})
+USER_AGENT_CSS = Path(__file__).with_name("memo_user_agent.css")
 
 
 def render_html(memo: Memo) -> str:
@@ -59,6 +85,29 @@ def _font_config():
     return FontConfiguration()
 
 
+@lru_cache(maxsize=1)
+def _memo_document_class():
+    """WeasyPrint's HTML document, laid out with the memo's user-agent stylesheet instead of
+    the whole HTML one: the same rules for the memo's elements, and about half the time to
+    compute a country-size memo's styles."""
+    # Imported here: WeasyPrint loads pango when imported, which only the PDF needs.
+    from weasyprint import CSS, HTML
+
+    stylesheet = CSS(string=USER_AGENT_CSS.read_text(encoding="utf-8"))
+
+    class MemoHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet]
+
+    return MemoHTML
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The PDF of memo.html's output, laid out anew."""
+    with _collector_paused():
+        return _memo_document_class()(string=html).write_pdf(font_config=_font_config())
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Laying out a country-size memo makes a few hundred thousand objects, and meanwhile the
@@ -86,11 +135,7 @@ def render_pdf(memo: Memo) -> bytes:
         log.warning("cache unreachable; laying the memo out again")
         pdf = None
     if pdf is None:
-        # Imported here: WeasyPrint loads pango when imported, which only the PDF needs.
-        from weasyprint import HTML
-
-        with _collector_paused():
-            pdf = HTML(string=html).write_pdf(font_config=_font_config())
+        pdf = pdf_from_html(html)
         try:
             cache.set(key, pdf, PDF_TIMEOUT)
         except Exception:

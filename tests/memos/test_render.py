@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+from html.parser import HTMLParser
 
 import pypdf
 import pytest
@@ -12,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from memos.build import Deadline, GrantedRow
+from memos.pipeline_section import PipelineSection
 from memos.render import (
     render_csv,
     render_docx,
@@ -20,6 +22,7 @@ from memos.render import (
     render_pdf,
     render_xlsx,
 )
+from memos.render.pdf import MEMO_ATTRIBUTES, MEMO_ELEMENTS, pdf_from_html
 from tests.memos.test_build import SEED_GRANTED, SEED_POSTED
 
 # The memo is built once per module (conftest.seed_memo); the marker makes the test database.
@@ -143,6 +146,50 @@ def test_pdf_area_tables_keep_the_widths_the_automatic_layout_gives(seed_memo):
 
     assert html.count('<table class="by-area">') == 2
     assert HTML(string=html).write_pdf() == HTML(string=html).write_pdf(stylesheets=[automatic])
+
+
+def _with_every_section(memo):
+    """The seed memo with the optional section e and a long table, so every part of
+    memo.html is rendered."""
+    rows = tuple(
+        GrantedRow(f"Område {n:02d}", 1, (Deadline(dt.date(2025, 1, 1), n % 2 == 0),), "")
+        for n in range(60)
+    )
+    pipeline = PipelineSection(
+        dt.date(2024, 1, 1), dt.date(2024, 12, 31), "Forløbet i 2024", ("Et afsnit.",), {}
+    )
+    return dataclasses.replace(
+        memo,
+        granted=dataclasses.replace(memo.granted, rows=memo.granted.rows + rows),
+        pipeline=pipeline,
+    )
+
+
+def test_pdf_user_agent_stylesheet_lays_the_memo_out_as_weasyprints_own(seed_memo):
+    """The PDF is laid out with only the user-agent rules for the memo's elements
+    (memo_user_agent.css); the document must be the one WeasyPrint's whole sheet gives."""
+    from weasyprint import HTML
+
+    html = render_html(_with_every_section(seed_memo))
+
+    assert pdf_from_html(html) == HTML(string=html).write_pdf()
+
+
+def test_memo_html_uses_only_the_elements_its_user_agent_stylesheet_covers(seed_memo):
+    class Collect(HTMLParser):
+        elements: set[str] = set()
+        attributes: set[str] = set()
+
+        def handle_starttag(self, tag, attrs):
+            self.elements.add(tag)
+            self.attributes.update(name for name, _ in attrs)
+
+    found = Collect()
+    found.feed(render_html(_with_every_section(seed_memo)))
+
+    assert found.elements - MEMO_ELEMENTS == set(), "add their rules to memo_user_agent.css"
+    assert found.attributes - MEMO_ATTRIBUTES == set(), "add their rules to memo_user_agent.css"
+    assert {"h2", "table", "span"} <= found.elements
 
 
 def test_html_print_view_is_danish_and_marks_overdue_deadlines_in_words(seed_memo):
