@@ -218,8 +218,8 @@ def evaluate(
     }
     on_the_way: dict[int, dict[str, int]] = defaultdict(dict)
     for area_id, status, count in (
-        Transition.objects.state_on(on)
-        .filter(status__in=IN_PROCESS, area_id__in=ids)
+        Transition.objects.state_on(on, statuses=IN_PROCESS)
+        .filter(area_id__in=ids)
         .values_list("area_id", "status")
         .annotate(n=Count("id"))
         .order_by()

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import FirstValue, RowNumber
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -339,22 +340,33 @@ class Action(models.TextChoices):
 
 
 class TransitionQuerySet(models.QuerySet):
-    def state_on(self, on: dt.date) -> TransitionQuerySet:
+    def state_on(self, on: dt.date, *, statuses: Iterable[str] | None = None) -> TransitionQuerySet:
         """The state of every capacity on a date: for each capacity, the last transition in
-        effect then. One indexed query; a later correction for an earlier date counts."""
+        effect then. One indexed query; a later correction for an earlier date counts.
+        `statuses` keeps the capacities in one of them then, inside the query that ranks
+        the transitions (a status filter chained by the caller gives the same rows, but only
+        after every capacity's state has been fetched). Filters applied before (on the
+        capacity) choose which capacities are ranked."""
         # Every row of a partition has the same capacity, so ordering by it as well changes
         # nothing but lets PostgreSQL walk the timeline index backwards instead of sorting each
         # capacity's transitions (a third of the query for a country-size record).
-        latest = self.filter(effective_date__lte=on).annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("capacity_id")],
-                order_by=[F("capacity_id").desc(), F("effective_date").desc(), F("id").desc()],
+        window = {
+            "partition_by": [F("capacity_id")],
+            "order_by": [F("capacity_id").desc(), F("effective_date").desc(), F("id").desc()],
+        }
+        latest = self.filter(effective_date__lte=on).annotate(rank=Window(RowNumber(), **window))
+        latest = latest.filter(rank=1)
+        if statuses is not None:
+            # The status of the latest transition, as a window over the same partition, so
+            # that it is compared after ranking (a plain status filter would rank only the
+            # transitions with that status). The timeline index holds the status, so this is
+            # still read from the index alone.
+            latest = latest.annotate(state_status=Window(FirstValue("status"), **window)).filter(
+                state_status__in=list(statuses)
             )
-        )
         # Filter on the rank inside a subquery so that filters chained by callers (status,
         # area) narrow the result, not the partitions.
-        return self.model.objects.filter(pk__in=latest.filter(rank=1).values("pk")).select_related(
+        return self.model.objects.filter(pk__in=latest.values("pk")).select_related(
             "capacity", "area", "deciding_meeting__committee"
         )
 
@@ -408,7 +420,11 @@ class Transition(CapacityState):
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
         indexes = [
-            models.Index(fields=["capacity", "effective_date", "id"], name="transition_timeline"),
+            # The status last: the states on a date in some statuses are read from the index
+            # alone (TransitionQuerySet.state_on).
+            models.Index(
+                fields=["capacity", "effective_date", "id", "status"], name="transition_timeline"
+            ),
             models.Index(fields=["effective_date"], name="transition_effective_date"),
         ]
 

@@ -166,8 +166,8 @@ def on_the_way_since(on: dt.date, area_ids: list[int]) -> dict[int, dt.date]:
     """Per area, since when the longest-waiting capacity on the way there has been on its
     way there (its return, allocation or redistribution to the area), in one query."""
     on_the_way = (
-        Transition.objects.state_on(on)
-        .filter(status__in=IN_PROCESS, area_id__in=area_ids)
+        Transition.objects.state_on(on, statuses=IN_PROCESS)
+        .filter(area_id__in=area_ids)
         .values("capacity_id")
     )
     latest: dict[int, tuple[dt.date, int]] = {}

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch
 
 from capacities.models import (
     Action,
@@ -157,21 +157,15 @@ def _in_running_text(name: str) -> str:
 def build_memo(as_of: dt.date, *, pipeline: bool = False) -> Memo:
     """The memo for the end of `as_of`. A handful of queries, whatever the size of the record.
     `pipeline` adds the optional section e (the year's pipeline figures)."""
-    states = list(
-        Transition.objects.state_on(as_of)
-        .filter(
-            Q(
-                status__in=[
-                    Status.AWAITING_DECISION,
-                    Status.AWAITING_POSTING,
-                    Status.POSTED,
-                    Status.GRANTED,
-                ]
-            )
-            | Q(capacity__origin=Origin.POOL)
-        )
-        .order_by("capacity_id")
-    )
+    # The capacities in the memo's four statuses, and the pool's capacities in any status (the
+    # pool section counts those established too): two queries, each ranking only what it needs.
+    in_sections = Transition.objects.state_on(
+        as_of,
+        statuses=[Status.AWAITING_DECISION, Status.AWAITING_POSTING, Status.POSTED, Status.GRANTED],
+    ).order_by()
+    of_pool = Transition.objects.filter(capacity__origin=Origin.POOL).state_on(as_of).order_by()
+    by_capacity = {state.capacity_id: state for state in [*in_sections, *of_pool]}
+    states = [by_capacity[capacity_id] for capacity_id in sorted(by_capacity)]
     text = _Text(
         MemoWording.objects.texts(),
         {"as_of": long_date(as_of), "as_of_without_year": long_date(as_of, year=False)},

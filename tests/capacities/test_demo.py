@@ -103,3 +103,24 @@ def test_state_on_query_count_does_not_grow_with_data(demo, django_assert_max_nu
         rows = list(Transition.objects.state_on(SEED_DAY).filter(status=Status.GRANTED))
         names = [row.area.name for row in rows]
     assert len(names) == 14
+
+
+@pytest.mark.django_db
+def test_state_on_statuses_are_the_states_then_not_any_earlier_step(demo):
+    """`statuses` filters on each capacity's state on the day, like a status filter chained
+    after it: a capacity posted once and granted since is not among the posted."""
+    days = sorted(set(Transition.objects.values_list("effective_date", flat=True)))
+    for day in [*days[:: max(1, len(days) // 40)], SEED_DAY]:
+        for statuses in ([Status.POSTED], [Status.GRANTED, Status.AWAITING_DECISION]):
+            pushed = Transition.objects.state_on(day, statuses=statuses)
+            chained = Transition.objects.state_on(day).filter(status__in=statuses)
+            assert sorted(pushed.values_list("pk", flat=True)) == sorted(
+                chained.values_list("pk", flat=True)
+            ), (day, statuses)
+    granted_now = Transition.objects.state_on(SEED_DAY, statuses=[Status.GRANTED])
+    posted_before = Transition.objects.filter(
+        status=Status.POSTED, capacity__in=granted_now.values("capacity")
+    )
+    assert posted_before.exists()
+    posted_now = Transition.objects.state_on(SEED_DAY, statuses=[Status.POSTED])
+    assert not posted_now.filter(capacity__in=posted_before.values("capacity")).exists()
