@@ -21,11 +21,13 @@ def render(rows, memo, counts, args) -> str:
         "browser's `Accept-Encoding` (pages and open data come gzip-compressed; KB is what "
         "one answer carries).",
         "",
-        "Ceiling: a trivial Django view (30-row page, no database, no middleware) on the same "
-        "gunicorn, measured right before each block of pages (one size, one cache) and each "
-        "page's share is of its own block's ceiling; here "
-        + ", ".join(f"{c} req/s" for c in ceilings)
-        + " (they differ as much as other work on the machine moves them).",
+        "Ceiling: a trivial Django view (30-row page, no database, no middleware) on its own "
+        "gunicorn beside the portal's, loaded in turns with each page (2 s of one, then 2 s of "
+        "the other), so that a page's share is of the ceiling at the same moments; here "
+        f"{ceilings[0]}-{ceilings[-1]} req/s (they differ as much as other work on the machine "
+        "moves them). p50 is the middle slice's, p95 the worst slice's."
+        if ceilings
+        else "Ceiling: not measured.",
         "",
         "Data: "
         + "; ".join(
