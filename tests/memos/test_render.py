@@ -177,8 +177,10 @@ def test_pdf_user_agent_stylesheet_lays_the_memo_out_as_weasyprints_own(seed_mem
 
 def test_memo_html_uses_only_the_elements_its_user_agent_stylesheet_covers(seed_memo):
     class Collect(HTMLParser):
-        elements: set[str] = set()
-        attributes: set[str] = set()
+        def __init__(self):
+            super().__init__()
+            self.elements: set[str] = set()
+            self.attributes: set[str] = set()
 
         def handle_starttag(self, tag, attrs):
             self.elements.add(tag)
