@@ -10,7 +10,7 @@ P95_GOAL_MS = 25
 MEMO_GOALS = {"memo JSON": 0.5, "memo PDF": 1.0, "memo PDF again": 1.0, "pipeline 2023": 1.0}
 
 
-def render(rows, memo, counts, args) -> str:
+def render(rows, memo, counts, args, memo_before=None) -> str:
     ceilings = sorted({round(row["ceiling_rps"]) for row in rows if "ceiling_rps" in row})
     lines = [
         "# Benchmark results",
@@ -60,6 +60,7 @@ def render(rows, memo, counts, args) -> str:
             f"{row['p95_ms']:.1f} | {row['errors_status']} | {'yes' if met else 'no'} |"
         )
     lines += _growth(rows)
+    lines += _compared(rows, memo, memo_before or {}, args)
     lines += [
         "",
         "Memo for a past date (2020-06-01), built and rendered in process, best of 3:",
@@ -68,16 +69,50 @@ def render(rows, memo, counts, args) -> str:
         "|---|---|---:|---|",
     ]
     for size, timings in memo.items():
-        if "error" in timings:
-            lines.append(f"| {size} | - | - | {timings['error']} |")
         for what, seconds in timings.items():
-            if what != "error":
-                goal = MEMO_GOALS[what]
-                lines.append(
-                    f"| {size} | {what} | {seconds:.3f} | under {goal} s: "
-                    f"{'yes' if seconds < goal else 'no'} |"
-                )
+            goal = MEMO_GOALS[what]
+            lines.append(
+                f"| {size} | {what} | {seconds:.3f} | under {goal} s: "
+                f"{'yes' if seconds < goal else 'no'} |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _cell(figures: dict, ceiling_rps: float) -> str:
+    return (
+        f"{figures['rps'] / ceiling_rps:.2f} | {figures['p95_ms']:.1f} | "
+        f"{figures.get('bytes', 0) / 1000:.1f}"
+    )
+
+
+def _compared(rows, memo, memo_before, args) -> list[str]:
+    """Before and after side by side: the checkout given with --before, loaded in the same
+    turns as this one, each share of the same ceiling."""
+    compared = [row for row in rows if "before" in row]
+    if not compared:
+        return []
+    lines = [
+        "",
+        f"Compared with `{args.before}` (loaded in the same turns; share of the ceiling, "
+        "p95 ms, KB per answer):",
+        "",
+        "| size | cache | page | before: share | p95 ms | KB | after: share | p95 ms | KB |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in compared:
+        lines.append(
+            f"| {row['size']} | {row['cache']} | {row['page']} | "
+            f"{_cell(row['before'], row['ceiling_rps'])} | {_cell(row, row['ceiling_rps'])} |"
+        )
+    lines += ["", "| size | memo | before s | after s |", "|---|---|---:|---:|"]
+    for size, timings in memo.items():
+        for what, seconds in timings.items():
+            earlier = memo_before.get(size, {}).get(what)
+            lines.append(
+                f"| {size} | {what} | {'-' if earlier is None else f'{earlier:.3f}'} | "
+                f"{seconds:.3f} |"
+            )
+    return lines
 
 
 def _growth(rows) -> list[str]:

@@ -8,6 +8,11 @@ ceiling's gunicorn and loads each page and the ceiling in turns with wrk (or, wi
 small Python load generator) for a bounded time. The table goes to bench/results.md
 (bench/report.py).
 
+`--before DIR` compares with another checkout of the portal (say `git worktree add DIR REV`):
+the same synthetic data is loaded into a database of its own with that checkout's code, its
+memo is timed the same way, and its gunicorn is loaded in the same turns (the ceiling, this
+checkout's page, that checkout's page), so that both columns see the same moments.
+
 PostgreSQL: BENCH_DATABASE_URL (a server URL; databases bench_region and bench_country are made
 and dropped there) or, without it, a private cluster in a temporary folder (needs the
 PostgreSQL server binaries, as CI installs them). Redis: BENCH_REDIS_URL, or a private
@@ -86,14 +91,15 @@ print(json.dumps({"pipeline 2023": min(runs[1:])}))
 """
 
 
-def _alternating(ceiling_url: str, page_url: str, args) -> tuple[dict, dict]:
-    """The ceiling and the page in turns, two seconds each, for `args.seconds` of each: a
-    shared machine's speed drifts by a third within minutes, and both shares see the same
-    moments. Requests and seconds add up; p50 is the middle slice's, p95 the worst slice's."""
+def _alternating(urls: dict[str, str], args) -> dict[str, dict]:
+    """The ceiling and the page (and the page of the checkout compared with) in turns, two
+    seconds each, for `args.seconds` of each: a shared machine's speed drifts by a third within
+    minutes, and all shares see the same moments. Requests and seconds add up; p50 is the
+    middle slice's, p95 the worst slice's."""
     slices = max(1, args.seconds // 2)
-    runs: dict[str, list[dict]] = {"ceiling": [], "page": []}
+    runs: dict[str, list[dict]] = {name: [] for name in urls}
     for _ in range(slices):
-        for name, url in (("ceiling", ceiling_url), ("page", page_url)):
+        for name, url in urls.items():
             runs[name].append(load(url, seconds=2, connections=args.connections))
     combined = {}
     for name, parts in runs.items():
@@ -109,14 +115,24 @@ def _alternating(ceiling_url: str, page_url: str, args) -> tuple[dict, dict]:
             "errors_status": sum(part["errors_status"] for part in parts),
             "errors_socket": sum(part.get("errors_socket", 0) for part in parts),
         }
-    return combined["ceiling"], combined["page"]
+    return combined
 
 
-def _load_data(size: str, url: str) -> tuple[dict, dict]:
+def _timings(env: dict, code: str) -> dict:
+    """What a timing script printed. A checkout compared with may lack what one times (the
+    pipeline figures came later): that is said here and left out of the table."""
+    try:
+        return json.loads(servers.django(env, code) or "{}")
+    except RuntimeError as error:
+        print(f"not timed in {env['PORTAL_ROOT']}: {str(error).strip().splitlines()[-1]}")
+        return {}
+
+
+def _load_data(size: str, url: str, root: Path = ROOT) -> tuple[dict, dict]:
     servers.recreate_database(url)
-    env = servers.portal_env(url)
+    env = servers.portal_env(url, root=root)
     manage = [servers.PY, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=root, check=True)
     started = time.perf_counter()
     counts = json.loads(
         servers.django(
@@ -125,7 +141,7 @@ def _load_data(size: str, url: str) -> tuple[dict, dict]:
             f"print(json.dumps(synth.generate(synth.SIZES[{size!r}])))",
         )
     )
-    print(f"{size}: {counts} in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"{size} ({root.name}): {counts} in {time.perf_counter() - started:.0f} s", flush=True)
     # A database in service has statistics and no backlog of new rows: after a bulk load the
     # planner would guess and autovacuum would run during the timings below.
     servers.django(
@@ -133,9 +149,7 @@ def _load_data(size: str, url: str) -> tuple[dict, dict]:
         "from django.db import connection\n"
         "with connection.cursor() as cursor: cursor.execute('VACUUM ANALYZE')",
     )
-    timings = json.loads(servers.django(env, MEMO_CODE) or "{}")
-    timings.update(json.loads(servers.django(env, PIPELINE_CODE) or "{}"))
-    return counts, timings
+    return counts, {**_timings(env, MEMO_CODE), **_timings(env, PIPELINE_CODE)}
 
 
 def _render_first(url: str) -> int:
@@ -149,30 +163,48 @@ def _render_first(url: str) -> int:
     return sent
 
 
-def _pages(size_name, cache, env, pages, args) -> list[dict]:
+def _pages(size_name, cache, env, pages, args, before_env=None) -> list[dict]:
     rows = []
     ceiling_env = servers.portal_env("postgres://unused/unused")
-    with (
-        servers.gunicorn("bench.ceiling:application", ceiling_env) as ceiling_base,
-        servers.gunicorn("capacity_portal.wsgi:application", env) as base,
-    ):
+    with ExitStack() as stack:
+        ceiling_base = stack.enter_context(
+            servers.gunicorn("bench.ceiling:application", ceiling_env)
+        )
+        bases = {"page": stack.enter_context(servers.gunicorn(PORTAL_APP, env))}
+        if before_env:
+            bases["before"] = stack.enter_context(servers.gunicorn(PORTAL_APP, before_env))
         load(ceiling_base + "/", seconds=2, connections=args.connections)  # warm up
         for name, path in pages.items():
-            sent = _render_first(base + path)
-            load(base + path, seconds=2, connections=args.connections)  # warm caches
-            ceiling, figures = _alternating(ceiling_base + "/", base + path, args)
-            rows.append(
-                {"size": size_name, "cache": cache, "page": name, "path": path,
-                 "ceiling_rps": ceiling["rps"], "bytes": sent, **figures}
-            )  # fmt: skip
+            sent = {}
+            for which, base in bases.items():
+                sent[which] = _render_first(base + path)
+                load(base + path, seconds=2, connections=args.connections)  # warm caches
+            urls = {"ceiling": ceiling_base + "/"}
+            urls.update({which: base + path for which, base in bases.items()})
+            measured = _alternating(urls, args)
+            ceiling, figures = measured["ceiling"], measured["page"]
+            row = {"size": size_name, "cache": cache, "page": name, "path": path,
+                   "ceiling_rps": ceiling["rps"], "bytes": sent["page"], **figures}  # fmt: skip
+            if "before" in measured:
+                row["before"] = {**measured["before"], "bytes": sent["before"]}
+            rows.append(row)
             print(
                 f"{size_name} {cache} {name}: {figures['rps']:.0f} req/s, ceiling "
                 f"{ceiling['rps']:.0f} ({figures['rps'] / ceiling['rps']:.2f}x), "
-                f"{sent / 1000:.1f} KB, p95 {figures['p95_ms']:.1f} ms, "
-                f"errors {figures['errors_status']}",
+                f"{sent['page'] / 1000:.1f} KB, p95 {figures['p95_ms']:.1f} ms, "
+                f"errors {figures['errors_status']}"
+                + (
+                    f"; before {row['before']['rps'] / ceiling['rps']:.2f}x, "
+                    f"p95 {row['before']['p95_ms']:.1f} ms"
+                    if "before" in row
+                    else ""
+                ),
                 flush=True,
             )
     return rows
+
+
+PORTAL_APP = "capacity_portal.wsgi:application"
 
 
 def main() -> None:
@@ -182,35 +214,57 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout of the portal to measure in the same turns (git worktree add)",
+    )
     args = parser.parse_args()
     caches = args.caches.split(",")
+    before = args.before.resolve() if args.before else None
+    if before and not (before / "capacity_portal" / "wsgi.py").is_file():
+        parser.error(f"--before {args.before}: not a checkout of the portal")
 
     rows: list[dict] = []
     memo: dict[str, dict] = {}
+    memo_before: dict[str, dict] = {}
     counts: dict[str, dict] = {}
     with ExitStack() as stack:
         database = stack.enter_context(servers.postgres())
         redis_url = stack.enter_context(servers.redis()) if "redis" in caches else ""
-        env = servers.portal_env(database("bench_collectstatic_unused"))
-        subprocess.run(
-            [servers.PY, "manage.py", "collectstatic", "--noinput", "-v0"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-        )
+        for root in filter(None, [ROOT, before]):
+            env = servers.portal_env(database("bench_collectstatic_unused"), root=root)
+            subprocess.run(
+                [servers.PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+                env=env,
+                cwd=root,
+                check=True,
+            )
         for size in args.sizes.split(","):
             url = database(f"bench_{size}")
             counts[size], memo[size] = _load_data(size, url)
+            before_url = database(f"bench_{size}_before")
+            if before:
+                _counts, memo_before[size] = _load_data(size, before_url, before)
             pages = json.loads(servers.django(servers.portal_env(url), PAGES_CODE))
             for cache in caches:
-                cache_url = redis_url if cache == "redis" else ""
-                if cache_url:
-                    servers.django(
-                        servers.portal_env(url, cache_url),
-                        "from django.core.cache import cache; cache.clear()",
-                    )
-                rows += _pages(size, cache, servers.portal_env(url, cache_url), pages, args)
-    Path(args.output).write_text(report.render(rows, memo, counts, args), encoding="utf-8")
+                # Redis's database 1 for the checkout compared with: its keys are its own.
+                cache_urls = {
+                    "page": redis_url if cache == "redis" else "",
+                    "before": redis_url.rsplit("/", 1)[0] + "/1" if cache == "redis" else "",
+                }
+                envs = {
+                    "page": servers.portal_env(url, cache_urls["page"]),
+                    "before": servers.portal_env(before_url, cache_urls["before"], before)
+                    if before
+                    else None,
+                }
+                for env in envs.values():
+                    if env and cache == "redis":
+                        servers.django(env, "from django.core.cache import cache; cache.clear()")
+                rows += _pages(size, cache, envs["page"], pages, args, envs["before"])
+    text = report.render(rows, memo, counts, args, memo_before)
+    Path(args.output).write_text(text, encoding="utf-8")
     print(f"Wrote {args.output}")
 
 

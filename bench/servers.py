@@ -97,8 +97,9 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def portal_env(database_url: str, cache_url: str = "") -> dict[str, str]:
-    """Production settings, as the container runs them, on loopback without TLS."""
+def portal_env(database_url: str, cache_url: str = "", root: Path = ROOT) -> dict[str, str]:
+    """Production settings, as the container runs them, on loopback without TLS, for the
+    checkout at `root` (this one, or the one `make bench` compares it with)."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -107,7 +108,8 @@ def portal_env(database_url: str, cache_url: str = "") -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "capacity_portal.settings",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
+        "PORTAL_ROOT": str(root),
     }
     env.pop("CACHE_URL", None)
     if cache_url:
@@ -116,11 +118,12 @@ def portal_env(database_url: str, cache_url: str = "") -> dict[str, str]:
 
 
 def django(env: dict, code: str) -> str:
-    """Run code with Django set up; the last line it prints."""
+    """Run code with Django set up, in the checkout the environment is for; the last line it
+    prints."""
     result = subprocess.run(
         [PY, "-c", "import django; django.setup()\n" + code],
         env=env,
-        cwd=ROOT,
+        cwd=env.get("PORTAL_ROOT", ROOT),
         capture_output=True,
         text=True,
     )
@@ -134,7 +137,7 @@ def gunicorn(app: str, env: dict, workers: int = 2):
     port = free_port()
     command = [PY, "-m", "gunicorn", app, "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    process = subprocess.Popen(command, env=env, cwd=env.get("PORTAL_ROOT", ROOT))
     try:
         _wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
