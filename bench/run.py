@@ -177,10 +177,16 @@ def _pages(size_name, cache, env, pages, args, before_env=None) -> list[dict]:
         for name, path in pages.items():
             sent = {}
             for which, base in bases.items():
-                sent[which] = _render_first(base + path)
+                try:
+                    sent[which] = _render_first(base + path)
+                except OSError as error:  # HTTPError included
+                    if which == "page":
+                        raise
+                    print(f"{name}: the checkout compared with does not serve {path}: {error}")
+                    continue
                 load(base + path, seconds=2, connections=args.connections)  # warm caches
             urls = {"ceiling": ceiling_base + "/"}
-            urls.update({which: base + path for which, base in bases.items()})
+            urls.update({which: base + path for which, base in bases.items() if which in sent})
             measured = _alternating(urls, args)
             ceiling, figures = measured["ceiling"], measured["page"]
             row = {"size": size_name, "cache": cache, "page": name, "path": path,
