@@ -13,10 +13,10 @@ the same synthetic data is loaded into a database of its own with that checkout'
 memo is timed the same way, and its gunicorn is loaded in the same turns (the ceiling, this
 checkout's page, that checkout's page), so that both columns see the same moments.
 
-PostgreSQL: BENCH_DATABASE_URL (a server URL; databases bench_region and bench_country are made
-and dropped there) or, without it, a private cluster in a temporary folder (needs the
-PostgreSQL server binaries, as CI installs them). Redis: BENCH_REDIS_URL, or a private
-redis-server on a free port.
+PostgreSQL: BENCH_DATABASE_URL (a server URL; databases bench_region and bench_country, and
+with --before bench_region_before and bench_country_before, are made and dropped there) or,
+without it, a private cluster in a temporary folder (needs the PostgreSQL server binaries, as
+CI installs them). Redis: BENCH_REDIS_URL, or a private redis-server on a free port.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench import report, servers  # noqa: E402
 from bench.load import BROWSER_HEADERS, load  # noqa: E402
+
+PORTAL_APP = "capacity_portal.wsgi:application"
 
 # The pages of the issue, resolved against the data actually generated.
 PAGES_CODE = r"""
@@ -208,9 +210,6 @@ def _pages(size_name, cache, env, pages, args, before_env=None) -> list[dict]:
                 flush=True,
             )
     return rows
-
-
-PORTAL_APP = "capacity_portal.wsgi:application"
 
 
 def main() -> None:
