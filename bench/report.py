@@ -45,12 +45,6 @@ def render(rows, memo, counts, args, memo_before=None) -> str:
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        if row.get("missing"):
-            lines.append(
-                f"| {row['page']} | {row['size']} | {row['cache']} | - | - | - | - | - | - | - "
-                "| page not found |"
-            )
-            continue
         share = row["rps"] / row["ceiling_rps"]
         met = share >= SHARE_GOAL and row["p95_ms"] < P95_GOAL_MS and row["errors_status"] == 0
         lines.append(
@@ -118,8 +112,7 @@ def _compared(rows, memo, memo_before, args) -> list[str]:
 def _growth(rows) -> list[str]:
     by_page: dict[tuple, dict] = {}
     for row in rows:
-        if not row.get("missing"):
-            by_page.setdefault((row["page"], row["cache"]), {})[row["size"]] = row
+        by_page.setdefault((row["page"], row["cache"]), {})[row["size"]] = row
     growth = [
         f"| {page} | {cache} | {sizes['country']['p95_ms'] / sizes['region']['p95_ms']:.2f} | "
         f"{sizes['region']['rps'] / sizes['country']['rps']:.2f} |"
