@@ -35,10 +35,11 @@ def render(rows, memo, counts, args, memo_before=None) -> str:
         )
         + ".",
         "",
-        "Cache: `locmem` is the per-process default (the data version read from PostgreSQL on "
-        "each request, so that a change shows at once in every process); `redis` is "
-        "`CACHE_URL=redis://…` (pages in Redis; each process keeps the data version until "
-        "Redis pushes word that it changed).",
+        "Cache: `locmem` is the per-process default (each process keeps the data version it "
+        "read from PostgreSQL until a counter the machine's processes share in memory says it "
+        "changed, and reads it again every second anyway); `redis` is `CACHE_URL=redis://…` "
+        "(pages in Redis; each process keeps the data version until Redis pushes word that it "
+        "changed).",
         "",
         "| page | size | cache | KB | req/s | ceiling req/s | share of ceiling | p50 ms | p95 ms "
         f"| non-2xx | goal (≥ {SHARE_GOAL}, p95 < {P95_GOAL_MS} ms) |",

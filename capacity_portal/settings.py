@@ -7,6 +7,7 @@ headers. Development (`make run`) turns `DEBUG` on and relaxes only what needs r
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -188,6 +189,16 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL"))}
 # Seconds a proxy or browser may keep a public page without asking again; 0 (the default):
 # every request is revalidated by its ETag, so a change shows at once everywhere.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
+# With the per-process cache, the folder in which this machine's processes tell each other that
+# the public data changed (portal/cache.py): in memory (/dev/shm) where there is one. Empty:
+# every request reads the data version from the database instead. Each process reads it from
+# the database anyway every VERSION_RECHECK_SECONDS: a change committed where the folder is not
+# shared shows within that time.
+VERSION_SIGNAL_DIR = env_str(
+    "VERSION_SIGNAL_DIR",
+    "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir(),
+)
+VERSION_RECHECK_SECONDS = env_int("VERSION_RECHECK_SECONDS", 1)
 
 # Email: EMAIL_URL in one variable, or the usual EMAIL_HOST/EMAIL_PORT/... one by one.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kapacitetsportalen@localhost")

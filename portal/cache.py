@@ -13,7 +13,12 @@ Where the version lives depends on the cache:
   database row is bumped too and is the fallback: should the key be evicted, or expire (every
   minute, so that a bump Redis missed while it was away heals), it is loaded from the row.
 - With a per-process cache (the default) every process must still see a change at its next
-  request, so the version is read from the database row, one primary-key lookup per request.
+  request. The version is the database row's, and each process keeps the value it last read
+  until word comes that it changed (`_HostSignal`): every bump, after commit, raises a counter
+  in a small file the processes of this machine share (in memory, /dev/shm), and a request
+  reads that counter (one system call) instead of the row. A change committed where that file
+  is not shared (another machine, which should share Redis instead) shows within a second,
+  when each process reads the row again anyway.
 
 Two layers use the same version, data and day:
 
@@ -26,9 +31,11 @@ Two layers use the same version, data and day:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -95,8 +102,12 @@ def _read_database_version(connection) -> int:
     return row[0] if row else 0
 
 
-def _database_version() -> int:
+def _database_version(early: bool = False) -> int:
     connection = connections[router.db_for_read(PublicDataVersion)]
+    if early and connection.connection is not None and not connection.in_atomic_block:
+        # Before Django handled the request (portal/early.py): what Django does at the start
+        # of every request, drop a connection that outlived CONN_MAX_AGE or broke.
+        connection.close_if_unusable_or_obsolete()
     reused = connection.connection is not None
     if not (reused and connection.health_check_enabled and not connection.health_check_done):
         return _read_database_version(connection)
@@ -205,9 +216,147 @@ class _VersionWatch:
 _watch = _VersionWatch()
 
 
-def current_version() -> int:
+class _HostSignal:
+    """With a per-process cache: the data version without a database round trip per request,
+    and still a change shows at the next request in whichever process of this machine answers.
+
+    A file of eight bytes, a counter, in VERSION_SIGNAL_DIR (in memory where there is one),
+    named after the database. Every bump raises it once the row was raised (after commit),
+    under an exclusive lock so that no raise is lost. A request reads the counter (one pread)
+    and reads the row again only when the counter moved since this process last read the row,
+    or that was VERSION_RECHECK_SECONDS ago or more. The counter is read before the row: a
+    bump that raises it after that read moves it past the value kept, so the next request reads
+    the row again. Whoever bumps without sharing the file (another machine, a container without the
+    folder) is seen at the next recheck. Where the file cannot be used, every request reads
+    the row, as before."""
+
+    _COUNTER = struct.Struct("=Q")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readers: dict[str, tuple[int, int, float]] = {}  # path: (fd, pid, opened at)
+        self.kept: dict[str, tuple[int, bytes, float]] = {}  # path: (version, counter, at)
+        self.complained: set[tuple[str, bool]] = set()
+
+    def version(self, path: str | None, read_row: Callable[[], int]) -> int:
+        counter = self._counter(path) if path else None
+        if counter is None:
+            return read_row()
+        now = time.monotonic()
+        kept = self.kept.get(path)
+        recheck = settings.VERSION_RECHECK_SECONDS
+        if kept is not None and kept[1] == counter and now - kept[2] < recheck:
+            return kept[0]
+        value = read_row()
+        self.kept[path] = (value, counter, now)
+        return value
+
+    def raise_counter(self, path: str | None) -> None:
+        """After a bump: every process of this machine reads the row at its next request."""
+        if not path:
+            return
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            self._complain(path, error, raising=True)
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            data = os.pread(fd, self._COUNTER.size, 0)
+            count = self._COUNTER.unpack(data)[0] if len(data) == self._COUNTER.size else 0
+            os.pwrite(fd, self._COUNTER.pack((count + 1) % 2**64), 0)
+        except OSError as error:
+            self._complain(path, error, raising=True)
+        finally:
+            os.close(fd)  # and with it the lock
+        self.kept.pop(path, None)  # this process reads the row at once, whatever the file did
+
+    def forget(self) -> None:
+        """Read the row at the next request (tests: each starts with the row rolled back)."""
+        self.kept.clear()
+
+    def _counter(self, path: str) -> bytes | None:
+        reader = self.readers.get(path)
+        if (
+            reader is None
+            or reader[1] != os.getpid()
+            or time.monotonic() - reader[2] >= settings.VERSION_RECHECK_SECONDS
+        ):
+            reader = self._open(path, reader)
+            if reader is None:
+                return None
+        try:
+            return os.pread(reader[0], self._COUNTER.size, 0)
+        except OSError as error:
+            self._complain(path, error)
+            return None
+
+    def _open(self, path: str, old: tuple[int, int, float] | None) -> tuple[int, int, float] | None:
+        """(Again, at each recheck: a file removed and made anew by a bump is a new file.)"""
+        with self.lock:
+            if old is not None and old[1] == os.getpid():
+                with contextlib.suppress(OSError):
+                    os.close(old[0])
+            self.readers.pop(path, None)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+            except OSError as error:
+                self._complain(path, error)
+                return None
+            reader = self.readers[path] = (fd, os.getpid(), time.monotonic())
+            return reader
+
+    def _complain(self, path: str, error: OSError, raising: bool = False) -> None:
+        """Once per file and role, in the log: what this costs."""
+        if (path, raising) in self.complained:
+            return
+        self.complained.add((path, raising))
+        if raising:
+            log.warning(
+                "the data version's signal file %s cannot be raised (%s); other processes see "
+                "changes made here within VERSION_RECHECK_SECONDS",
+                path,
+                error,
+            )
+        else:
+            log.warning(
+                "the data version's signal file %s cannot be read (%s); the version is read "
+                "from the database on every request",
+                path,
+                error,
+            )
+
+
+_signal = _HostSignal()
+
+
+def forget_version() -> None:
+    """Read the version afresh at the next request (tests: each starts with the row rolled
+    back, which raises nothing)."""
+    _signal.forget()
+
+
+@lru_cache(maxsize=16)
+def _signal_file(folder: str, identity: str) -> str:
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
+    return os.path.join(folder, f"kapacitetsportalen-{digest}.version")
+
+
+def _signal_path() -> str | None:
+    """The signal file of the database the version row is in; None when switched off."""
+    folder = settings.VERSION_SIGNAL_DIR
+    if not folder:
+        return None
+    database = connections[router.db_for_read(PublicDataVersion)].settings_dict
+    identity = "|".join(str(database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+    return _signal_file(folder, identity)
+
+
+def current_version(early: bool = False) -> int:
+    """The public data version. `early`: asked before Django handled the request
+    (portal/early.py)."""
     if not shared_cache():
-        return _database_version()
+        return _signal.version(_signal_path(), lambda: _database_version(early))
     try:
         value = _watch.read(settings.CACHES["default"]["LOCATION"], cache.make_key(VERSION_KEY))
     except _Waiting:
@@ -251,6 +400,7 @@ def _bump_database() -> int:
 def bump_version() -> None:
     floor = _bump_database()
     if not shared_cache():
+        _signal.raise_counter(_signal_path())
         return
     try:
         client = _redis_client(settings.CACHES["default"]["LOCATION"])

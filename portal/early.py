@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections, router
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
@@ -41,7 +41,6 @@ from portal.cache import (
     request_version,
     shared_cache,
 )
-from portal.models import PublicDataVersion
 
 log = logging.getLogger("portal.early")
 
@@ -177,14 +176,6 @@ def _digest(environ: dict, version: int, host: str) -> str:
     return hashlib.sha256(identity.encode("utf-8", "backslashreplace")).hexdigest()
 
 
-def _version_connection_checked() -> None:
-    """What Django does at the start of every request for the connection the version is read
-    from: drop it if it outlived CONN_MAX_AGE or broke, and health-check it again."""
-    connection = connections[router.db_for_read(PublicDataVersion)]
-    if connection.connection is not None and not connection.in_atomic_block:
-        connection.close_if_unusable_or_obsolete()
-
-
 def find(environ: dict) -> Answer | None:
     """The kept answer for this request, if it may have one. Reads the data version (which
     may raise a database error) and leaves it in the environ for the rest of the request."""
@@ -197,10 +188,8 @@ def find(environ: dict) -> Answer | None:
         return None
     version = environ.get(VERSION_OF_REQUEST)
     if version is None:
-        if not shared_cache():
-            _version_connection_checked()
         try:
-            version = environ[VERSION_OF_REQUEST] = current_version()
+            version = environ[VERSION_OF_REQUEST] = current_version(early=True)
         except (OperationalError, InterfaceError) as error:
             environ[VERSION_ERROR] = error  # the page gets its 503 without asking again
             raise

@@ -112,10 +112,12 @@ def _empty_cache():
     # same data version would be another test's data.
     from django.core.cache import cache
 
+    from portal.cache import forget_version
     from portal.early import STORE
 
     cache.clear()
     STORE.clear()
+    forget_version()
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,10 @@
 PostgreSQL and one Redis, as compose runs N app containers behind a reverse proxy.
 
 A transition an editor commits through one instance shows at once on the public pages of the
-other, including pages that instance had already cached. Runs in CI on a private PostgreSQL
-cluster and a private redis-server, where a missing one is a failure, not a skip.
+other, including pages that instance had already cached. The same holds with the per-process
+cache for every instance on one machine (they share the version's signal file). Runs in CI on
+a private PostgreSQL cluster and a private redis-server, where a missing one is a failure, not
+a skip.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 
 import pytest
 
@@ -19,15 +22,14 @@ from tests.production.conftest import Server, Staff, fetch, manage, production_e
 PASSWORD = "skala-ud-test-adgangskode"
 
 
-@pytest.fixture(scope="module")
-def shared_env(pg_cluster, redis_server, tmp_path_factory):
-    url = pg_cluster.createdb("kapacitet_scale")
+def _portal_database(pg_cluster, tmp_path_factory, name: str, **settings: str) -> dict:
+    """The demo data and an editor in a fresh database; the environment to serve it."""
     env = production_env(
-        DATABASE_URL=url,
-        CACHE_URL=redis_server,
+        DATABASE_URL=pg_cluster.createdb(name),
         STATIC_ROOT=str(tmp_path_factory.mktemp("static")),
         LOG_LEVEL="WARNING",
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        **settings,
     )
     manage("migrate", "--noinput", env=env)
     manage("load_demo", env=env)
@@ -35,6 +37,11 @@ def shared_env(pg_cluster, redis_server, tmp_path_factory):
     manage("createsuperuser", "--noinput", "--username", "chef", "--email", "c@example.dk",
            env=env)  # fmt: skip
     return env
+
+
+@pytest.fixture(scope="module")
+def shared_env(pg_cluster, redis_server, tmp_path_factory):
+    return _portal_database(pg_cluster, tmp_path_factory, "kapacitet_scale", CACHE_URL=redis_server)
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +71,10 @@ def _remarks(server: Server) -> list[str]:
     return [row["remark"] for row in json.loads(body)["results"]]
 
 
-def test_a_transition_through_one_instance_shows_at_once_on_the_other(shared_env, two_servers):
-    first, second = two_servers
-    assert first.port != second.port and first.process.pid != second.process.pid
-    pk, area = _awaiting_posting(shared_env)
-    remark = "Skaleringstest: opslået gennem den første server"
-    # Both instances (every worker) have the public pages cached before the change.
-    for server in (first, second):
-        for _ in range(4):
-            assert remark not in _remarks(server)
-            assert fetch(f"{server.base}/opslag/")[0] == 200
-
-    editor = Staff(first.base)
+def _post_through(server: Server, env: dict, remark: str) -> str:
+    """An editor posts a capacity through the server's admin; the area it was in."""
+    pk, area = _awaiting_posting(env)
+    editor = Staff(server.base)
     editor.log_in("chef", PASSWORD)
     form_path = f"/admin/capacities/capacity/{pk}/transition/post/"
     status, _, form = editor.request(form_path)
@@ -86,6 +85,23 @@ def test_a_transition_through_one_instance_shows_at_once_on_the_other(shared_env
         {"on": dt.date.today().strftime("%d.%m.%Y"), "remark": remark, "version": version},
     )
     assert status == 302, body[-3000:]
+    return area
+
+
+def _cached_everywhere(servers, remark: str) -> None:
+    """Every instance (every worker) has the public pages cached before the change."""
+    for server in servers:
+        for _ in range(4):
+            assert remark not in _remarks(server)
+            assert fetch(f"{server.base}/opslag/")[0] == 200
+
+
+def test_a_transition_through_one_instance_shows_at_once_on_the_other(shared_env, two_servers):
+    first, second = two_servers
+    assert first.port != second.port and first.process.pid != second.process.pid
+    remark = "Skaleringstest: opslået gennem den første server"
+    _cached_everywhere(two_servers, remark)
+    area = _post_through(first, shared_env, remark)
 
     # At once, on the other instance, on every worker: no waiting, no restart.
     for _ in range(4):
@@ -93,6 +109,49 @@ def test_a_transition_through_one_instance_shows_at_once_on_the_other(shared_env
         status, _, page = fetch(f"{second.base}/opslag/")
         assert status == 200 and area in page
     assert remark in _remarks(first)
+
+
+@pytest.fixture(scope="module")
+def per_process_env(pg_cluster, tmp_path_factory):
+    return _portal_database(pg_cluster, tmp_path_factory, "kapacitet_one_machine")
+
+
+@pytest.fixture(scope="module")
+def one_machine(per_process_env, tmp_path_factory):
+    """The per-process cache (no CACHE_URL): two instances on one machine, sharing the
+    version's signal folder, and a third as if on another machine (a folder of its own)."""
+    env = per_process_env
+    here = str(tmp_path_factory.mktemp("signal-here"))
+    elsewhere = str(tmp_path_factory.mktemp("signal-elsewhere"))
+    # The two on this machine recheck the row only every ten minutes: what they show at once
+    # came through the signal.
+    servers = [
+        Server({**env, "VERSION_SIGNAL_DIR": here, "VERSION_RECHECK_SECONDS": "600"}, workers=2),
+        Server({**env, "VERSION_SIGNAL_DIR": here, "VERSION_RECHECK_SECONDS": "600"}, workers=2),
+        Server({**env, "VERSION_SIGNAL_DIR": elsewhere}, workers=2),
+    ]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_with_the_per_process_cache_a_transition_shows_at_once_on_the_same_machine(
+    per_process_env, one_machine
+):
+    first, second, elsewhere = one_machine
+    remark = "Skaleringstest: opslået på én maskine uden Redis"
+    _cached_everywhere(one_machine, remark)
+    area = _post_through(first, per_process_env, remark)
+    for _ in range(4):
+        assert remark in _remarks(second)
+        status, _, page = fetch(f"{second.base}/opslag/")
+        assert status == 200 and area in page
+    # Where the signal does not reach (another machine, which should share Redis instead),
+    # the change shows when each process reads the version row again, every second.
+    deadline = time.monotonic() + 10
+    while remark not in _remarks(elsewhere):
+        assert time.monotonic() < deadline, elsewhere.output()
+        time.sleep(0.2)
 
 
 def test_the_instances_reuse_their_database_connections(shared_env, two_servers):
