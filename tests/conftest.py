@@ -106,6 +106,25 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _signal_folder_of_this_run(tmp_path_factory):
+    """The data-version counters (VERSION_SIGNAL_DIR) of this run in a folder of its own, for
+    the tests and the servers they start (which inherit the environment): not in the machine's
+    /dev/shm, where they would outlive the run and be shared with another run on the same
+    database file."""
+    from django.conf import settings
+
+    folder = str(tmp_path_factory.mktemp("version-signal"))
+    before = os.environ.get("VERSION_SIGNAL_DIR"), settings.VERSION_SIGNAL_DIR
+    os.environ["VERSION_SIGNAL_DIR"] = settings.VERSION_SIGNAL_DIR = folder
+    yield folder
+    if before[0] is None:
+        del os.environ["VERSION_SIGNAL_DIR"]
+    else:
+        os.environ["VERSION_SIGNAL_DIR"] = before[0]
+    settings.VERSION_SIGNAL_DIR = before[1]
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Each test starts with a fresh database, so a page cached by an earlier test under the
