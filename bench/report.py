@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import platform
+import sys
 import time
+from pathlib import Path
 
 SHARE_GOAL = 0.8
 P95_GOAL_MS = 25
@@ -15,7 +18,9 @@ def render(rows, memo, counts, args, memo_before=None) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; gunicorn with "
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores with Python "
+        f"{platform.python_version()} ({Path(sys.base_prefix) / 'bin'}; how it was built "
+        "moves pure-Python work such as the memo's layout by a fifth); gunicorn with "
         f"2 sync workers on 127.0.0.1; {args.connections} connections for {args.seconds} s per "
         f"page with {rows[0].get('tool', 'wrk') if rows else 'wrk'}; each request sends a "
         "browser's `Accept-Encoding` (pages and open data come gzip-compressed; KB is what "
